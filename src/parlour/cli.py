@@ -1,0 +1,267 @@
+"""The command line: parse, call the services, print. Nothing else lives here."""
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+import uvicorn
+
+from parlour import __version__
+from parlour.app import Parlour, build
+from parlour.demo.generate import generate_library
+from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.domain.errors import ParlourError
+from parlour.frontends.web.app import create_app
+from parlour.log import configure_logging
+from parlour.services.scanning import ScanProgress, ScanSummary
+from parlour.settings import load_settings
+
+_FAILURES_SHOWN = 50
+
+
+class ProgressBar:
+    """One self-rewriting line on a terminal; a line every few seconds otherwise."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last_line = 0.0
+
+    def __call__(self, state: ScanProgress) -> None:
+        now = time.monotonic()
+        finished = state.done >= state.total
+        if not self.tty and not finished and now - self._last_line < 5:
+            return
+        self._last_line = now
+        width = shutil.get_terminal_size((100, 20)).columns
+        filled = int(20 * state.done / state.total) if state.total else 20
+        bar = "#" * filled + "." * (20 - filled)
+        text = (
+            f"{state.library}: [{bar}] {state.done}/{state.total} files"
+            f"  {state.rate:.0f} files/s  {state.folder or '/'}"
+        )
+        if self.tty:
+            self.stream.write(
+                "\r" + text[: width - 1].ljust(width - 1) + ("\n" if finished else "")
+            )
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _print_summary(summary: ScanSummary, out: TextIO) -> None:
+    out.write(
+        f"scan done: {summary.added} added, {summary.changed} changed, {summary.moved} moved, "
+        f"{summary.removed} removed, {summary.unchanged} unchanged, {summary.failed} failed\n"
+    )
+    for problem in summary.problems:
+        out.write(f"  problem: {problem}\n")
+    for path, reason in summary.failures[:_FAILURES_SHOWN]:
+        out.write(f"  failed: {path}: {reason}\n")
+    if summary.failed > _FAILURES_SHOWN:
+        out.write(
+            f"  ... and {summary.failed - _FAILURES_SHOWN} more"
+            " (see `parlour library failures NAME`)\n"
+        )
+
+
+def _open(args: argparse.Namespace, **overrides: object) -> Parlour:
+    settings = load_settings(args.data_dir, **overrides)
+    return build(settings)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        summary = parlour.scanner.scan(full=args.full, library=args.library, progress=ProgressBar())
+    finally:
+        parlour.close()
+    _print_summary(summary, sys.stdout)
+    return 0
+
+
+def cmd_library_add(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        info = parlour.libraries.add(
+            args.kind, args.path, args.name, follow_symlinks=args.follow_symlinks
+        )
+    finally:
+        parlour.close()
+    print(f"library {info.name!r} ({info.kind}) now covers: {', '.join(info.paths)}")
+    print("run `parlour scan` to catalogue it (a running server picks it up by itself)")
+    return 0
+
+
+def cmd_library_list(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        libraries = parlour.libraries.list_all()
+    finally:
+        parlour.close()
+    if args.json:
+        sys.stdout.buffer.write(
+            orjson.dumps([lib.as_json() for lib in libraries], option=orjson.OPT_INDENT_2)
+        )
+        sys.stdout.write("\n")
+        return 0
+    if not libraries:
+        print("no libraries yet: add one with `parlour library add KIND PATH`")
+    for lib in libraries:
+        counts = ", ".join(f"{value} {key}" for key, value in lib.counts.items())
+        print(f"{lib.name} ({lib.kind}) [{lib.id}]: {counts}")
+        for path in lib.paths:
+            print(f"    {path}")
+    return 0
+
+
+def cmd_library_failures(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        failures = parlour.libraries.failures(args.library)
+    finally:
+        parlour.close()
+    if args.json:
+        rows = [{"path": f.path, "reason": f.reason} for f in failures]
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        for failure in failures:
+            print(f"{failure.path}: {failure.reason}")
+    return 0
+
+
+def _serve(parlour: Parlour, host: str, port: int, *, watch: bool) -> int:
+    app = create_app(parlour, watch=watch)
+    print(f"Parlour {__version__} serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, server_header=False
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    parlour = _open(args, host=args.host, port=args.port)
+    try:
+        settings = parlour.settings
+        return _serve(
+            parlour, settings.host, settings.port, watch=settings.watch and not args.no_watch
+        )
+    finally:
+        parlour.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    parlour = _open(args, host=args.host, port=args.port)
+    try:
+        data_dir = parlour.settings.data_dir
+        started = time.monotonic()
+        roots = generate_library(
+            DEMO_LIBRARY, data_dir / "demo-library", cache_dir=data_dir / "cache" / "demo"
+        )
+        print(
+            f"generated the demo library in {time.monotonic() - started:.1f} s"
+            f" under {data_dir / 'demo-library'}"
+        )
+        existing = {path for lib in parlour.libraries.list_all() for path in lib.paths}
+        names = {
+            "music": "Demo Music",
+            "movies": "Demo Films",
+            "shows": "Demo Shows",
+            "photos": "Demo Photos",
+        }
+        for kind, root in roots.items():
+            if os.path.realpath(root) not in existing:
+                parlour.libraries.add(kind, str(root), names[kind])
+        _print_summary(parlour.scanner.scan(progress=ProgressBar()), sys.stdout)
+        for lib in parlour.libraries.list_all():
+            print(f"  {lib.name}: " + ", ".join(f"{v} {k}" for k, v in lib.counts.items()))
+        if args.no_serve:
+            return 0
+        settings = parlour.settings
+        return _serve(parlour, settings.host, settings.port, watch=True)
+    finally:
+        parlour.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --data-dir is accepted before or after the command; SUPPRESS keeps a subcommand's
+    # absent option from overwriting the value given before it.
+    data_dir_help = "where the catalogue and settings live"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=data_dir_help)
+    parser = argparse.ArgumentParser(prog="parlour", description="A self-hosted media server.")
+    parser.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
+    parser.add_argument("--version", action="version", version=f"parlour {__version__}")
+    parser.add_argument("--log-level", default=os.environ.get("PARLOUR_LOG_LEVEL", "WARNING"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", parents=[common], help="run the server")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8420)")
+    serve.add_argument(
+        "--no-watch", action="store_true", help="do not scan at start or follow folder changes"
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help="make a sample library, scan it and serve it"
+    )
+    demo.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, help="port to listen on (default 8420)")
+    demo.add_argument("--no-serve", action="store_true", help="stop after generating and scanning")
+    demo.set_defaults(handler=cmd_demo)
+
+    scan = commands.add_parser(
+        "scan", parents=[common], help="catalogue what changed in every library"
+    )
+    scan.add_argument("--full", action="store_true", help="read every file again, changed or not")
+    scan.add_argument("--library", help="scan only this library (name or id)")
+    scan.set_defaults(handler=cmd_scan)
+
+    library = commands.add_parser("library", parents=[common], help="add and list libraries")
+    library_commands = library.add_subparsers(
+        dest="library_command", required=True, metavar="ACTION"
+    )
+    add = library_commands.add_parser("add", parents=[common], help="add a folder as a library")
+    add.add_argument("kind", choices=["music", "movies", "shows", "photos", "videos"])
+    add.add_argument("path")
+    add.add_argument(
+        "--name", help="library name (default: by kind; an existing name adds a folder to it)"
+    )
+    add.add_argument(
+        "--follow-symlinks", action="store_true", help="follow symlinks that leave the folder"
+    )
+    add.set_defaults(handler=cmd_library_add)
+    listing = library_commands.add_parser(
+        "list", parents=[common], help="list libraries and their counts"
+    )
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_library_list)
+    failures = library_commands.add_parser(
+        "failures", parents=[common], help="files that could not be read"
+    )
+    failures.add_argument("library", help="library name or id")
+    failures.add_argument("--json", action="store_true")
+    failures.set_defaults(handler=cmd_library_failures)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.log_level.upper())
+    try:
+        return int(args.handler(args))
+    except ParlourError as exc:
+        print(f"parlour: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("parlour: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""A small invented sample library, described by recipes and rendered on demand."""

@@ -1,0 +1,1 @@
+"""Pure types and the error hierarchy shared by every layer; imports nothing from Parlour."""

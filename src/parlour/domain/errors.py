@@ -1,0 +1,25 @@
+"""The one error hierarchy; each front end maps it to its own protocol's codes."""
+
+
+class ParlourError(Exception):
+    """Base of every error Parlour raises on purpose."""
+
+
+class NotFoundError(ParlourError):
+    """The thing asked for does not exist, or the viewer may not know it exists."""
+
+
+class InvalidInputError(ParlourError):
+    """A caller supplied something that cannot be used; the message says what and why."""
+
+
+class ConflictError(ParlourError):
+    """The request clashes with what is already there (a duplicate name, say)."""
+
+
+class ConfigurationError(ParlourError):
+    """Settings, secrets or the data directory cannot be used; startup must stop."""
+
+
+class ToolMissingError(ParlourError):
+    """An external program Parlour needs (ffmpeg) cannot be found or run."""

@@ -1,0 +1,41 @@
+"""Errors as RFC 9457 problem+json."""
+
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from parlour.domain.errors import ConflictError, InvalidInputError, NotFoundError, ParlourError
+
+_STATUS = {NotFoundError: 404, InvalidInputError: 400, ConflictError: 409}
+
+
+def problem(status: int, detail: str | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    return Response(orjson.dumps(body), status_code=status, media_type="application/problem+json")
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return problem(
+        exc.status_code, exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
+    )
+
+
+async def _parlour_error(_request: Request, exc: Exception) -> Response:
+    status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
+    return problem(status, str(exc) if status != 500 else None)
+
+
+def problem_handlers() -> dict[Any, Callable[[Request, Exception], Awaitable[Response]]]:
+    return {HTTPException: _http_error, ParlourError: _parlour_error}

@@ -1,0 +1,1 @@
+"""Scanning: walking library roots, probing files, naming rules, artwork, watching."""

@@ -1,0 +1,1 @@
+"""Media tools: locating and running ffmpeg safely."""

@@ -1,0 +1,66 @@
+"""Find ffmpeg and build its argument lists so that it only ever touches local files."""
+
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from parlour.domain.errors import ToolMissingError
+
+# Local files and pipes only: a playlist or .strm naming a URL cannot make ffmpeg fetch it.
+PROTOCOL_WHITELIST = "file,pipe"
+
+
+@cache
+def find_ffmpeg(configured: str | None = None) -> str:
+    """The ffmpeg to run: the configured one, else PATH's, else the imageio-ffmpeg wheel's."""
+    if configured:
+        if not Path(configured).is_file() or not os.access(configured, os.X_OK):
+            raise ToolMissingError(
+                f"the configured ffmpeg {configured!r} is not an executable file"
+            )
+        return configured
+    on_path = shutil.which("ffmpeg")
+    if on_path:
+        return on_path
+    try:
+        import imageio_ffmpeg  # noqa: PLC0415 - optional fallback, imported only when needed
+    except ImportError as exc:  # pragma: no cover - it is a declared dependency
+        raise ToolMissingError("ffmpeg is not on PATH and imageio-ffmpeg is not installed") from exc
+    exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    return exe
+
+
+def file_input(path: str | bytes | os.PathLike[str]) -> str:
+    """Name a local file for ffmpeg so that no name (``-i``, ``concat:a|b``) means anything else."""
+    text = os.fsdecode(path)
+    return "file:" + os.path.abspath(text)
+
+
+def ffmpeg_command(args: Sequence[str], *, ffmpeg: str | None = None) -> list[str]:
+    """Prefix ``args`` with the ffmpeg binary and the options every run must carry."""
+    return [
+        ffmpeg or find_ffmpeg(),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-protocol_whitelist",
+        PROTOCOL_WHITELIST,
+        *args,
+    ]
+
+
+def run_ffmpeg(args: Sequence[str], *, timeout: float = 120.0, ffmpeg: str | None = None) -> None:
+    """Run ffmpeg to completion; raise with its own error text when it fails."""
+    command = ffmpeg_command(args, ffmpeg=ffmpeg)
+    result = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(
+            "ffmpeg failed: " + (message[-1] if message else f"exit {result.returncode}")
+        )

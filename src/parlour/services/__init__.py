@@ -1,0 +1,1 @@
+"""The application API: the only thing front ends call."""

@@ -1,0 +1,108 @@
+"""Libraries as callers see them: adding folders, listing with counts, failures."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from parlour.domain.errors import InvalidInputError
+from parlour.domain.media import LibraryKind
+from parlour.storage import library_store
+from parlour.storage.engine import Catalogue
+from parlour.storage.item_writer import now_s
+
+_DEFAULT_NAMES = {
+    LibraryKind.MUSIC: "Music",
+    LibraryKind.MOVIES: "Films",
+    LibraryKind.SHOWS: "Shows",
+    LibraryKind.PHOTOS: "Photos",
+    LibraryKind.VIDEOS: "Videos",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryInfo:
+    id: str
+    name: str
+    kind: str
+    paths: tuple[str, ...]
+    counts: dict[str, int]
+    last_scan_at: int | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "paths": list(self.paths),
+            "counts": self.counts,
+            "last_scan_at": self.last_scan_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FailedFile:
+    path: str
+    reason: str
+
+
+class LibraryService:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    def add(
+        self, kind: str, path: str, name: str | None = None, *, follow_symlinks: bool = False
+    ) -> LibraryInfo:
+        """Add a folder as a library of ``kind`` (or as another root of library ``name``)."""
+        try:
+            library_kind = LibraryKind(kind)
+        except ValueError:
+            kinds = ", ".join(k.value for k in LibraryKind)
+            raise InvalidInputError(
+                f"unknown library kind {kind!r}; choose one of: {kinds}"
+            ) from None
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            raise InvalidInputError(f"{path} is not a folder")
+        resolved = os.path.realpath(folder)
+        try:
+            resolved.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError(
+                f"{path!r}: a library root's own path must be valid UTF-8"
+            ) from None
+        with self.catalogue.writing() as conn:
+            row = library_store.create_library(
+                conn,
+                name or _DEFAULT_NAMES[library_kind],
+                library_kind,
+                resolved,
+                now_s(),
+                follow_symlinks=follow_symlinks,
+            )
+            return self._info(conn, row)
+
+    def list_all(self) -> list[LibraryInfo]:
+        with self.catalogue.reading() as conn:
+            return [self._info(conn, row) for row in library_store.list_libraries(conn)]
+
+    def failures(self, name_or_id: str) -> list[FailedFile]:
+        with self.catalogue.reading() as conn:
+            library = library_store.find_library(conn, name_or_id)
+            return [
+                FailedFile(os.path.join(root, rel), reason)
+                for root, rel, reason in library_store.library_failures(conn, library.id)
+            ]
+
+    @staticmethod
+    def _info(conn: Connection, row: library_store.LibraryRow) -> LibraryInfo:
+        counts = library_store.library_counts(conn, row)
+        return LibraryInfo(
+            row.id,
+            row.name,
+            row.kind.value,
+            tuple(path for _, path in row.roots),
+            counts,
+            row.last_scan_at,
+        )

@@ -1,0 +1,69 @@
+"""One Settings object: defaults < TOML file < PARLOUR_* environment; built once, passed down."""
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from parlour.domain.errors import ConfigurationError
+
+CONFIG_NAME = "parlour.toml"
+
+
+class Settings(BaseModel):
+    """Everything an admin can configure. Outbound features are off; ``offline`` wins."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = Field(8420, ge=1, le=65535)
+    database_url: str | None = None  # default: SQLite in the data dir
+    # The ffmpeg binary is set here or in the environment only, never over the API.
+    ffmpeg_path: str | None = None
+    scan_workers: int | None = Field(None, ge=1, le=64)  # default: one per core
+    probe_timeout_s: float = Field(60.0, gt=0, le=3600)
+    watch: bool = True  # follow changes in library folders while serving
+    offline: bool = True  # master switch: no outbound connection of any kind
+
+    @property
+    def catalogue_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'catalogue.db'}"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("parlour", appauthor=False))
+
+
+def _environment() -> dict[str, Any]:
+    prefix = "PARLOUR_"
+    fields = set(Settings.model_fields) - {"data_dir"}
+    return {
+        key[len(prefix) :].lower(): value
+        for key, value in os.environ.items()
+        if key.startswith(prefix) and key[len(prefix) :].lower() in fields
+    }
+
+
+def load_settings(data_dir: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings: data dir from the argument, else PARLOUR_DATA_DIR, else the
+    platform's user data dir; then the TOML file in it (or PARLOUR_CONFIG), then the
+    environment, then explicit ``overrides`` (command-line options)."""
+    chosen = Path(data_dir or os.environ.get("PARLOUR_DATA_DIR") or default_data_dir()).expanduser()
+    values: dict[str, Any] = {}
+    config_path = Path(os.environ.get("PARLOUR_CONFIG") or chosen / CONFIG_NAME)
+    if config_path.is_file():
+        try:
+            values.update(tomllib.loads(config_path.read_text("utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigurationError(f"cannot read {config_path}: {exc}") from exc
+    values.update(_environment())
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    values["data_dir"] = chosen.resolve()
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise ConfigurationError(f"invalid settings: {exc}") from exc

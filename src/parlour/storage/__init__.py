@@ -1,0 +1,1 @@
+"""The catalogue: schema, migrations, and the queries every other layer goes through."""

@@ -1,0 +1,106 @@
+"""Opening the catalogue: engines, SQLite pragmas, one writer, and migrations to head."""
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import ConnectionPoolEntry
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # SQLite-only: WAL lets readers go on while the one writer writes; NORMAL sync is
+    # durable at each checkpoint and never corrupts; foreign keys drive our cascades.
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _begin)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA temp_store=MEMORY")
+    cursor.execute("PRAGMA cache_size=-16000")
+    cursor.close()
+
+
+def _sqlite_engine(path: Path, *, writer: bool) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        pool_size=1 if writer else 8,
+        max_overflow=0 if writer else 8,
+        connect_args={"check_same_thread": False, "timeout": 15},
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    # IMMEDIATE takes the write lock up front, so a writer never fails half-way through
+    # upgrading a read transaction (which busy_timeout cannot wait out).
+    begin_sql = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin_sql)
+
+    return engine
+
+
+class Catalogue:
+    """The catalogue database: pooled readers and exactly one writer at a time."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.is_sqlite = True
+            self.read_engine = _sqlite_engine(path, writer=False)
+            self.write_engine = _sqlite_engine(path, writer=True)
+        else:
+            self.is_sqlite = False
+            self.read_engine = self.write_engine = create_engine(url, pool_pre_ping=True)
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str) -> "Catalogue":
+        """Open the catalogue at ``url`` and bring its schema to the newest version."""
+        catalogue = cls(url)
+        catalogue.migrate()
+        return catalogue
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction; committed on success, rolled back on any error."""
+        with self._write_lock, self.write_engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only transaction with a consistent snapshot."""
+        with self.read_engine.begin() as conn:
+            yield conn
+
+    def migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        with self._write_lock, self.write_engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            if current == head:
+                return
+            log.info("migrating catalogue from %s to %s", current, head)
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+
+    def close(self) -> None:
+        self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            self.write_engine.dispose()

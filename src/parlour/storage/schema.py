@@ -1,0 +1,417 @@
+"""The catalogue schema in SQLAlchemy Core; portable between SQLite and PostgreSQL.
+
+Ids are opaque 32-hex strings (domain.ids.new_id). Paths are stored as bytes relative to
+their root, exactly as the filesystem names them, so names that are not valid UTF-8
+survive; a lossy ``name`` column holds the text to show.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Deterministic constraint names so that migrations can refer to them on every backend.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(32)
+
+
+def _id() -> Column[str]:
+    return Column("id", ID, primary_key=True)
+
+
+def _ref(
+    name: str, target: str, *, nullable: bool = False, cascade: bool = True, indexed: bool = True
+) -> Column[str]:
+    """A reference to another table's id. Indexed by default: SQLite's cascades and
+    ``SET NULL`` scan the child table without one."""
+    return Column(
+        name,
+        ID,
+        ForeignKey(target, ondelete="CASCADE" if cascade else "SET NULL"),
+        nullable=nullable,
+        index=indexed,
+    )
+
+
+libraries = Table(
+    "libraries",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("follow_symlinks", Boolean, nullable=False, default=False),
+    Column("created_at", BigInteger, nullable=False),  # unix seconds
+    Column("last_scan_at", BigInteger),
+)
+
+library_roots = Table(
+    "library_roots",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id"),
+    Column("path", Text, nullable=False, unique=True),  # absolute, resolved
+)
+
+folders = Table(
+    "folders",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id"),
+    _ref("root_id", "library_roots.id", indexed=False),
+    _ref("parent_id", "folders.id", nullable=True),
+    Column("rel_path", LargeBinary, nullable=False),  # b"" is the root itself
+    Column("name", Text, nullable=False),
+    # Set when something in the folder changed; the sidecar pass (subtitles, artwork, nfo)
+    # clears it. Kept in the database so a killed scan still finishes that pass next time.
+    Column("dirty", Boolean, nullable=False, default=True),
+    Column("sidecar_sig", String(32)),  # digest of the sidecars' names, sizes and mtimes
+    UniqueConstraint("root_id", "rel_path", name="uq_folders_root_path"),
+)
+
+media_files = Table(
+    "media_files",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id", indexed=False),
+    _ref("root_id", "library_roots.id", indexed=False),
+    _ref("folder_id", "folders.id"),
+    Column("rel_path", LargeBinary, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", String(8), nullable=False),  # FileKind
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("inode", BigInteger, nullable=False),
+    Column("fingerprint", String(32)),
+    Column("status", String(8), nullable=False),  # "ok" | "failed"
+    Column("error", Text),
+    Column("container", String(32)),
+    Column("duration_ms", BigInteger),
+    Column("bitrate", Integer),
+    Column("added_at", BigInteger, nullable=False),
+    Column("scanned_at", BigInteger, nullable=False),
+    UniqueConstraint("root_id", "rel_path", name="uq_media_files_root_path"),
+    Index("ix_media_files_library_status", "library_id", "status"),
+    Index("ix_media_files_fingerprint", "fingerprint"),
+)
+
+media_streams = Table(
+    "media_streams",
+    metadata,
+    _ref("file_id", "media_files.id", indexed=False),
+    Column("stream_index", Integer, nullable=False),
+    Column("type", String(8), nullable=False),
+    Column("codec", String(32), nullable=False),
+    Column("profile", String(64)),
+    Column("level", Integer),
+    Column("language", String(16)),
+    Column("title", Text),
+    Column("width", Integer),
+    Column("height", Integer),
+    Column("frame_rate", Float),
+    Column("bit_depth", Integer),
+    Column("hdr", Boolean, nullable=False, default=False),
+    Column("channels", Integer),
+    Column("channel_layout", String(32)),
+    Column("sample_rate", Integer),
+    Column("bitrate", Integer),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("is_forced", Boolean, nullable=False, default=False),
+    UniqueConstraint("file_id", "stream_index", name="uq_media_streams_file_index"),
+)
+
+chapters = Table(
+    "chapters",
+    metadata,
+    _ref("file_id", "media_files.id", indexed=False),
+    Column("chapter_index", Integer, nullable=False),
+    Column("start_ms", BigInteger, nullable=False),
+    Column("end_ms", BigInteger, nullable=False),
+    Column("title", Text),
+    UniqueConstraint("file_id", "chapter_index", name="uq_chapters_file_index"),
+)
+
+# Sidecar subtitle files (Film.en.forced.srt) found beside a video.
+external_subtitles = Table(
+    "external_subtitles",
+    metadata,
+    _id(),
+    _ref("file_id", "media_files.id"),  # the video they belong to
+    _ref("root_id", "library_roots.id"),
+    Column("rel_path", LargeBinary, nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("language", String(16)),
+    Column("is_forced", Boolean, nullable=False, default=False),
+    Column("is_sdh", Boolean, nullable=False, default=False),
+    Column("is_default", Boolean, nullable=False, default=False),
+)
+
+# Artwork by reference: an image file beside the media, a picture embedded in a media
+# file, or a frame of a video. Nothing is copied into the database.
+artwork = Table(
+    "artwork",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id"),
+    Column("source", String(8), nullable=False),  # "sidecar" | "embedded" | "frame"
+    _ref("root_id", "library_roots.id", nullable=True),
+    Column("rel_path", LargeBinary),  # sidecar only
+    _ref("file_id", "media_files.id", nullable=True),  # embedded / frame
+    Column("frame_ms", BigInteger),
+)
+
+genres = Table(
+    "genres",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+artists = Table(
+    "artists",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id", indexed=False),
+    Column("name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),  # casefolded, for matching
+    Column("sort_name", Text, nullable=False),
+    Column("mbid", String(36)),
+    Column("added_at", BigInteger, nullable=False),
+    UniqueConstraint("library_id", "name_key", name="uq_artists_library_key"),
+)
+
+albums = Table(
+    "albums",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id", indexed=False),
+    Column("title", Text, nullable=False),
+    Column("album_key", Text, nullable=False),  # identity within the library
+    Column("sort_title", Text, nullable=False),
+    Column("artist_name", Text, nullable=False),  # album artist(s) as displayed
+    Column("year", Integer),
+    Column("date", String(10)),
+    Column("compilation", Boolean, nullable=False, default=False),
+    Column("mbid", String(36)),
+    Column("release_group_mbid", String(36)),
+    _ref("cover_id", "artwork.id", nullable=True, cascade=False),
+    Column("added_at", BigInteger, nullable=False),
+    UniqueConstraint("library_id", "album_key", name="uq_albums_library_key"),
+)
+
+album_artists = Table(
+    "album_artists",
+    metadata,
+    _ref("album_id", "albums.id", indexed=False),
+    _ref("artist_id", "artists.id"),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("album_id", "artist_id", name="uq_album_artists_pair"),
+)
+
+tracks = Table(
+    "tracks",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id"),
+    _ref("file_id", "media_files.id", indexed=False),
+    _ref("album_id", "albums.id"),
+    Column("title", Text, nullable=False),
+    Column("sort_title", Text, nullable=False),
+    Column("artist_name", Text, nullable=False),  # track artist(s) as displayed
+    Column("track_no", Integer),
+    Column("track_total", Integer),
+    Column("disc_no", Integer),
+    Column("disc_total", Integer),
+    Column("year", Integer),
+    Column("date", String(10)),
+    Column("duration_ms", BigInteger, nullable=False),
+    Column("bitrate", Integer),
+    Column("sample_rate", Integer),
+    Column("channels", Integer),
+    Column("bit_depth", Integer),
+    Column("codec", String(32), nullable=False),
+    Column("rg_track_gain", Float),
+    Column("rg_track_peak", Float),
+    Column("rg_album_gain", Float),
+    Column("rg_album_peak", Float),
+    Column("mb_recording_id", String(36)),
+    Column("mb_track_id", String(36)),
+    Column("has_picture", Boolean, nullable=False, default=False),
+    Column("has_lyrics", Boolean, nullable=False, default=False),
+    Column("added_at", BigInteger, nullable=False),
+    UniqueConstraint("file_id", name="uq_tracks_file"),
+)
+
+track_artists = Table(
+    "track_artists",
+    metadata,
+    _ref("track_id", "tracks.id", indexed=False),
+    _ref("artist_id", "artists.id"),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("track_id", "artist_id", name="uq_track_artists_pair"),
+)
+
+track_genres = Table(
+    "track_genres",
+    metadata,
+    _ref("track_id", "tracks.id", indexed=False),
+    _ref("genre_id", "genres.id"),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("track_id", "genre_id", name="uq_track_genres_pair"),
+)
+
+# Films, and the plain videos of a "videos" library.
+movies = Table(
+    "movies",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id", indexed=False),
+    _ref("file_id", "media_files.id", indexed=False),
+    Column("title", Text, nullable=False),
+    Column("sort_title", Text, nullable=False),
+    Column("original_title", Text),
+    Column("year", Integer),
+    Column("plot", Text),
+    Column("tagline", Text),
+    Column("content_rating", String(32)),
+    Column("premiered", String(10)),
+    _ref("poster_id", "artwork.id", nullable=True, cascade=False),
+    _ref("fanart_id", "artwork.id", nullable=True, cascade=False),
+    Column("added_at", BigInteger, nullable=False),
+    UniqueConstraint("file_id", name="uq_movies_file"),
+    Index("ix_movies_library", "library_id"),
+)
+
+shows = Table(
+    "shows",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id", indexed=False),
+    Column("title", Text, nullable=False),
+    Column("show_key", Text, nullable=False),
+    Column("sort_title", Text, nullable=False),
+    Column("year", Integer),
+    Column("plot", Text),
+    Column("content_rating", String(32)),
+    _ref("folder_id", "folders.id", nullable=True, cascade=False),
+    _ref("poster_id", "artwork.id", nullable=True, cascade=False),
+    _ref("fanart_id", "artwork.id", nullable=True, cascade=False),
+    Column("added_at", BigInteger, nullable=False),
+    UniqueConstraint("library_id", "show_key", name="uq_shows_library_key"),
+)
+
+seasons = Table(
+    "seasons",
+    metadata,
+    _id(),
+    _ref("show_id", "shows.id", indexed=False),
+    Column("number", Integer, nullable=False),  # 0 holds the specials
+    Column("title", Text, nullable=False),
+    _ref("poster_id", "artwork.id", nullable=True, cascade=False),
+    Column("added_at", BigInteger, nullable=False),
+    UniqueConstraint("show_id", "number", name="uq_seasons_show_number"),
+)
+
+episodes = Table(
+    "episodes",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id"),
+    _ref("file_id", "media_files.id", indexed=False),
+    _ref("show_id", "shows.id", indexed=False),
+    _ref("season_id", "seasons.id"),
+    Column("season_number", Integer, nullable=False),
+    Column("episode_number", Integer),  # None for date-based episodes
+    Column("episode_end", Integer),  # last episode of a multi-episode file
+    Column("air_date", String(10)),
+    Column("title", Text, nullable=False),
+    Column("plot", Text),
+    Column("added_at", BigInteger, nullable=False),
+    UniqueConstraint("file_id", name="uq_episodes_file"),
+    Index("ix_episodes_show", "show_id", "season_number", "episode_number"),
+)
+
+photos = Table(
+    "photos",
+    metadata,
+    _id(),
+    _ref("library_id", "libraries.id"),
+    _ref("file_id", "media_files.id", indexed=False),
+    Column("title", Text, nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("taken_at", String(19)),
+    Column("camera_make", Text),
+    Column("camera_model", Text),
+    Column("orientation", Integer),
+    # Location is stored but private: no query below the services returns these columns
+    # unless the owner has chosen to show them.
+    Column("gps_latitude", Float),
+    Column("gps_longitude", Float),
+    Column("gps_altitude", Float),
+    Column("added_at", BigInteger, nullable=False),
+    UniqueConstraint("file_id", name="uq_photos_file"),
+)
+
+# Genres of films and shows (the owner is a movies.id or shows.id).
+video_genres = Table(
+    "video_genres",
+    metadata,
+    Column("video_id", ID, nullable=False),
+    _ref("genre_id", "genres.id"),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("video_id", "genre_id", name="uq_video_genres_pair"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    _id(),
+    Column("name", Text, nullable=False, unique=True),
+)
+
+# Cast and crew of films, shows and episodes, read from .nfo files.
+credits = Table(
+    "credits",
+    metadata,
+    Column("video_id", ID, nullable=False),
+    _ref("person_id", "people.id"),
+    Column("role", String(16), nullable=False),  # "actor" | "director"
+    Column("character", Text),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("video_id", "person_id", "role", name="uq_credits_entry"),
+)
+
+# One row per searchable item (artist, album, track, film, show, episode, video, photo).
+# Portable; on SQLite the FTS5 table ``search_fts`` indexes it through triggers created in
+# the migrations, on PostgreSQL a text-search index will.
+search_entries = Table(
+    "search_entries",
+    metadata,
+    Column("entry_id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", ID, nullable=False, unique=True),
+    Column("kind", String(8), nullable=False),
+    _ref("library_id", "libraries.id"),
+    Column("title", Text, nullable=False),
+    Column("context", Text, nullable=False),  # artist / album / show names around the item
+    Column("people", Text, nullable=False),  # cast and crew
+)

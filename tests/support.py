@@ -1,0 +1,88 @@
+"""Helpers the tests share: outside tools, Parlour instances, the command line, a server."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from parlour.app import Parlour, build
+from parlour.settings import load_settings
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+DEMO_NAMES = {"music": "Music", "movies": "Films", "shows": "Shows", "photos": "Photos"}
+
+
+def require_tool(name: str) -> str:
+    """The path of an outside tool; a missing one skips locally and fails under CI."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed"
+        if IN_CI:
+            pytest.fail(message + " (CI must install it)")
+        pytest.skip(message)
+    return path
+
+
+def open_parlour(data_dir: Path, **settings: object) -> Parlour:
+    """A Parlour on a real SQLite file in ``data_dir`` with two probing workers."""
+    return build(load_settings(data_dir, scan_workers=2, **settings))
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def parlour_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "parlour", *args]
+
+
+def run_parlour(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        parlour_command(*args), capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+class ServerProcess:
+    """``parlour serve`` in a child process, stopped by its own PID."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            parlour_command("serve", "--data-dir", str(data_dir), "--port", str(port)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                output = self.process.stdout.read() if self.process.stdout else ""
+                raise AssertionError(f"server exited with {self.process.returncode}: {output}")
+            try:
+                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("server did not become ready in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        if self.process.stdout:
+            self.process.stdout.close()
