@@ -20,7 +20,9 @@ def media_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_roots(tmp_path_factory: pytest.TempPathFactory, media_cache: Path) -> dict[str, Path]:
     """The demo library, generated once per session; treat it as read-only."""
-    return generate_library(DEMO_LIBRARY, tmp_path_factory.mktemp("demo") / "library", cache_dir=media_cache)
+    return generate_library(
+        DEMO_LIBRARY, tmp_path_factory.mktemp("demo") / "library", cache_dir=media_cache
+    )
 
 
 @pytest.fixture
@@ -31,7 +33,9 @@ def parlour(tmp_path: Path) -> Iterator[Parlour]:
 
 
 @pytest.fixture(scope="session")
-def demo_catalogue(tmp_path_factory: pytest.TempPathFactory, demo_roots: dict[str, Path]) -> Iterator[Parlour]:
+def demo_catalogue(
+    tmp_path_factory: pytest.TempPathFactory, demo_roots: dict[str, Path]
+) -> Iterator[Parlour]:
     """The demo library scanned once into a catalogue; tests only read it."""
     app = open_parlour(tmp_path_factory.mktemp("demo-data"))
     for kind, root in demo_roots.items():

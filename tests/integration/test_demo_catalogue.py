@@ -26,7 +26,12 @@ def test_counts_match_the_recipes(demo_catalogue: Parlour) -> None:
     shows = {e.show for e in DEMO_LIBRARY.shows}
     seasons = {(e.show, e.season) for e in DEMO_LIBRARY.shows}
     assert _counts(demo_catalogue) == {
-        "Music": {"tracks": len(music), "albums": len(albums), "artists": len(artists), "failed": 0},
+        "Music": {
+            "tracks": len(music),
+            "albums": len(albums),
+            "artists": len(artists),
+            "failed": 0,
+        },
         "Films": {"movies": len(DEMO_LIBRARY.movies), "failed": 0},
         "Shows": {
             "shows": len(shows),
@@ -45,9 +50,20 @@ def test_every_track_has_the_tags_its_recipe_wrote(demo_catalogue: Parlour) -> N
             bytes(row.rel_path).decode(): row
             for row in conn.execute(
                 select(
-                    f.c.rel_path, t.c.id, t.c.title, t.c.artist_name, t.c.track_no, t.c.track_total,
-                    t.c.disc_no, t.c.disc_total, t.c.year, t.c.codec, t.c.has_picture,
-                    t.c.duration_ms, a.c.title.label("album"), a.c.artist_name.label("album_artist"),
+                    f.c.rel_path,
+                    t.c.id,
+                    t.c.title,
+                    t.c.artist_name,
+                    t.c.track_no,
+                    t.c.track_total,
+                    t.c.disc_no,
+                    t.c.disc_total,
+                    t.c.year,
+                    t.c.codec,
+                    t.c.has_picture,
+                    t.c.duration_ms,
+                    a.c.title.label("album"),
+                    a.c.artist_name.label("album_artist"),
                     a.c.compilation,
                 )
                 .join(f, f.c.id == t.c.file_id)
@@ -58,7 +74,9 @@ def test_every_track_has_the_tags_its_recipe_wrote(demo_catalogue: Parlour) -> N
             track_id: [name for _, name in sorted(pairs)]
             for track_id, pairs in _group(
                 conn.execute(
-                    select(s.track_genres.c.track_id, s.track_genres.c.position, s.genres.c.name).join(s.genres)
+                    select(
+                        s.track_genres.c.track_id, s.track_genres.c.position, s.genres.c.name
+                    ).join(s.genres)
                 )
             ).items()
         }
@@ -66,9 +84,9 @@ def test_every_track_has_the_tags_its_recipe_wrote(demo_catalogue: Parlour) -> N
             track_id: [name for _, name in sorted(pairs)]
             for track_id, pairs in _group(
                 conn.execute(
-                    select(s.track_artists.c.track_id, s.track_artists.c.position, s.artists.c.name).join(
-                        s.artists
-                    )
+                    select(
+                        s.track_artists.c.track_id, s.track_artists.c.position, s.artists.c.name
+                    ).join(s.artists)
                 )
             ).items()
         }
@@ -105,7 +123,9 @@ def test_album_covers_come_from_folder_images_or_embedded_pictures(demo_catalogu
             )
         ).all()
     sources = {title: (source, bytes(rel).decode() if rel else None) for title, source, rel in rows}
-    expected: dict[str, tuple[str | None, str | None]] = {t.album: (None, None) for t in DEMO_LIBRARY.music}
+    expected: dict[str, tuple[str | None, str | None]] = {
+        t.album: (None, None) for t in DEMO_LIBRARY.music
+    }
     for track in DEMO_LIBRARY.music:
         if track.embedded_cover:
             expected[track.album] = ("embedded", None)
@@ -122,7 +142,15 @@ def test_films_have_names_nfo_metadata_subtitles_and_streams(demo_catalogue: Par
         films = {
             row.title: row
             for row in conn.execute(
-                select(m.c.id, m.c.title, m.c.year, m.c.plot, m.c.content_rating, m.c.file_id, m.c.poster_id)
+                select(
+                    m.c.id,
+                    m.c.title,
+                    m.c.year,
+                    m.c.plot,
+                    m.c.content_rating,
+                    m.c.file_id,
+                    m.c.poster_id,
+                )
             )
         }
         genres = Counter(
@@ -138,11 +166,18 @@ def test_films_have_names_nfo_metadata_subtitles_and_streams(demo_catalogue: Par
             )
         ).all()
         streams = conn.execute(
-            select(m.c.title, s.media_streams.c.type, s.media_streams.c.codec, s.media_streams.c.language)
+            select(
+                m.c.title,
+                s.media_streams.c.type,
+                s.media_streams.c.codec,
+                s.media_streams.c.language,
+            )
             .join(f, f.c.id == m.c.file_id)
             .join(s.media_streams, s.media_streams.c.file_id == f.c.id)
         ).all()
-    assert {(row.title, row.year) for row in films.values()} == {(fm.title, fm.year) for fm in DEMO_LIBRARY.movies}
+    assert {(row.title, row.year) for row in films.values()} == {
+        (fm.title, fm.year) for fm in DEMO_LIBRARY.movies
+    }
     for film in DEMO_LIBRARY.movies:
         row = films[film.title]
         assert row.poster_id is not None  # a poster file or a frame of the film
@@ -156,7 +191,9 @@ def test_films_have_names_nfo_metadata_subtitles_and_streams(demo_catalogue: Par
         assert {sub for sub in subtitles if sub[0] == film.title} == expected_subs
         kinds = {(kind, codec) for title, kind, codec, _ in streams if title == film.title}
         assert kinds == {("video", "h264"), ("audio", "aac")}
-        assert {lang for title, kind, _, lang in streams if title == film.title and kind == "audio"} == {"eng"}
+        assert {
+            lang for title, kind, _, lang in streams if title == film.title and kind == "audio"
+        } == {"eng"}
 
 
 def test_episodes_sit_in_their_show_and_season(demo_catalogue: Parlour) -> None:
@@ -179,21 +216,35 @@ def test_photos_keep_exif_date_camera_and_private_location(demo_catalogue: Parlo
             bytes(r.rel_path).decode(): r
             for r in conn.execute(
                 select(
-                    s.media_files.c.rel_path, p.c.taken_at, p.c.camera_make, p.c.camera_model,
-                    p.c.gps_latitude, p.c.gps_longitude, p.c.width, p.c.height,
+                    s.media_files.c.rel_path,
+                    p.c.taken_at,
+                    p.c.camera_make,
+                    p.c.camera_model,
+                    p.c.gps_latitude,
+                    p.c.gps_longitude,
+                    p.c.width,
+                    p.c.height,
                 ).join(s.media_files, s.media_files.c.id == p.c.file_id)
             )
         }
-        folders = conn.execute(
-            select(s.folders.c.name).where(
-                s.folders.c.id.in_(select(s.media_files.c.folder_id).join(p, p.c.file_id == s.media_files.c.id))
+        folders = (
+            conn.execute(
+                select(s.folders.c.name).where(
+                    s.folders.c.id.in_(
+                        select(s.media_files.c.folder_id).join(p, p.c.file_id == s.media_files.c.id)
+                    )
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert len(folders) == len({Path(ph.rel_path).parent for ph in DEMO_LIBRARY.photos}) == 2
     for photo in DEMO_LIBRARY.photos:
         row = rows[photo.rel_path]
         assert (row.taken_at, row.camera_make, row.camera_model) == (
-            photo.taken_at, photo.camera_make, photo.camera_model,
+            photo.taken_at,
+            photo.camera_make,
+            photo.camera_model,
         )
         assert (row.width, row.height) == (photo.width, photo.height)
         if photo.gps is None:
@@ -220,7 +271,9 @@ def test_search_index_finds_items_by_words_of_their_names(demo_catalogue: Parlou
 def test_library_list_json_reports_counts_as_design_says(
     demo_catalogue: Parlour, demo_roots: dict[str, Path]
 ) -> None:
-    result = run_parlour("library", "list", "--json", "--data-dir", str(demo_catalogue.settings.data_dir))
+    result = run_parlour(
+        "library", "list", "--json", "--data-dir", str(demo_catalogue.settings.data_dir)
+    )
     assert result.returncode == 0, result.stderr
     listed = {lib["name"]: lib for lib in json.loads(result.stdout)}
     assert set(listed) == set(DEMO_NAMES.values())

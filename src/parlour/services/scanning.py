@@ -341,21 +341,25 @@ class Scanner:
             batch.clear()
 
         for scanned in self._results(lib.kind, [job for job, _ in jobs]):
-            if scanned.file_id is None and scanned.fingerprint in by_fingerprint:
+            if (
+                scanned.file_id is None
+                and scanned.error is None
+                and scanned.fingerprint in by_fingerprint
+            ):
                 twin = by_fingerprint.pop(scanned.fingerprint)
                 if missing.pop(twin.rel_path, None) is not None:
                     scanned = dataclasses.replace(scanned, file_id=twin.id)
                     moved_from[twin.id] = twin.folder_id
-            if scanned.file_id in moved_from:
+            if scanned.error is not None:
+                summary.failures.append(
+                    (f"{display(root)}/{display(scanned.rel_path)}", scanned.error)
+                )
+            elif scanned.file_id in moved_from:
                 summary.moved += 1
             elif scanned.file_id is None:
                 summary.added += 1
             else:
                 summary.changed += 1
-            if scanned.error is not None:
-                summary.failures.append(
-                    (f"{display(root)}/{display(scanned.rel_path)}", scanned.error)
-                )
             batch.append(scanned)
             state.done += 1
             state.folder = folders[scanned.rel_path]

@@ -648,13 +648,13 @@ def test_random_bytes(tmp_path: Path, name: str, kind: FileKind, reason: str) ->
 def test_direct_probers_raise_probe_error(media: Media, tmp_path: Path) -> None:
     noise = tmp_path / "noise.flac"
     noise.write_bytes(os.urandom(2048))
-    with pytest.raises(ProbeError, match="^not a readable audio file"):
+    with pytest.raises(ProbeError, match=r"^not a readable audio file"):
         probe_audio(bpath(noise))
-    with pytest.raises(ProbeError, match="^not a readable video"):
+    with pytest.raises(ProbeError, match=r"^not a readable video"):
         probe_video(bpath(noise))
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(media.path("photo.jpg").read_bytes()[:20])
-    with pytest.raises(ProbeError, match="^not a readable image"):
+    with pytest.raises(ProbeError, match=r"^not a readable image"):
         probe_photo(bpath(broken))
 
 
