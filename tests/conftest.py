@@ -4,11 +4,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import DEMO_NAMES, open_parlour
 
 from parlour.app import Parlour
 from parlour.demo.generate import generate_library
 from parlour.demo.recipes import DEMO_LIBRARY
+from support import DEMO_NAMES, open_parlour
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from support import open_parlour, parlour_command, require_tool
 
 from parlour.app import Parlour
 from parlour.demo.recipes import DEMO_LIBRARY
 from parlour.storage import schema as s
+from support import open_parlour, parlour_command, require_tool
 
 GOOD = [t for t in DEMO_LIBRARY.music if t.format == "mp3"][:2]
 FLAC = next(t for t in DEMO_LIBRARY.music if t.format == "flac")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
-from support import DEMO_NAMES, run_parlour
 
 from parlour.app import Parlour
 from parlour.demo.recipes import DEMO_LIBRARY
 from parlour.storage import schema as s
+from support import DEMO_NAMES, run_parlour
 
 CODECS = {"mp3": "mp3", "flac": "flac", "ogg": "vorbis", "opus": "opus", "m4a": "aac"}
 
@@ -260,8 +260,8 @@ def test_search_index_finds_items_by_words_of_their_names(demo_catalogue: Parlou
     with demo_catalogue.catalogue.reading() as conn:
         found = conn.execute(
             text(
-                "SELECT e.kind, e.title FROM search_fts JOIN search_entries e ON e.entry_id = search_fts.rowid"
-                " WHERE search_fts MATCH :q"
+                "SELECT e.kind, e.title FROM search_fts"
+                " JOIN search_entries e ON e.entry_id = search_fts.rowid WHERE search_fts MATCH :q"
             ),
             {"q": '"' + word + '"'},
         ).all()

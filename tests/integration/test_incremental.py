@@ -10,11 +10,11 @@ import mutagen
 import pytest
 from PIL import Image
 from sqlalchemy import select
-from support import open_parlour
 
 from parlour.app import Parlour
 from parlour.demo.recipes import DEMO_LIBRARY
 from parlour.storage import schema as s
+from support import open_parlour
 
 
 @pytest.fixture
