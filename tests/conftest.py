@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from parlour.app import Parlour
 from parlour.demo.generate import generate_library
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.services.application import Parlour
 from support import DEMO_NAMES, open_parlour
 
 

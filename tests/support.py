@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from parlour.app import Parlour, build
+from parlour.app import build
+from parlour.services.application import Parlour
 from parlour.settings import load_settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

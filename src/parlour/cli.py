@@ -13,12 +13,13 @@ import orjson
 import uvicorn
 
 from parlour import __version__
-from parlour.app import Parlour, build
+from parlour.app import build
 from parlour.demo.generate import generate_library
 from parlour.demo.recipes import DEMO_LIBRARY
 from parlour.domain.errors import ParlourError
 from parlour.frontends.web.app import create_app
 from parlour.log import configure_logging
+from parlour.services.application import Parlour
 from parlour.services.scanning import ScanProgress, ScanSummary
 from parlour.settings import load_settings
 

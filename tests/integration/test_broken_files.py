@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from parlour.app import Parlour
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.services.application import Parlour
 from parlour.storage import schema as s
 from support import open_parlour, parlour_command, require_tool
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from parlour.app import Parlour
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.services.application import Parlour
 from parlour.storage import schema as s
 from support import DEMO_NAMES, run_parlour
 

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from parlour.app import Parlour
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.services.application import Parlour
 from parlour.storage import schema as s
 from support import open_parlour
 

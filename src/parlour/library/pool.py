@@ -6,6 +6,7 @@ runs under an address-space limit; a broken pool is rebuilt and the files that w
 flight are retried one by one so that only the guilty file is marked failed.
 """
 
+import ctypes
 import multiprocessing
 import os
 import resource
@@ -24,6 +25,7 @@ from parlour.library.interpret import MEDIA_KIND, build_record
 from parlour.library.probe import probe_file
 
 _CHUNK = 16
+_PR_SET_PDEATHSIG = 1
 _MEMORY_LIMIT = 3 << 30  # bytes of address space per worker: a decoder bomb fails alone
 CRASH_REASON = "probing crashed or timed out (the file is probably corrupt)"
 
@@ -82,8 +84,20 @@ def _crashed(job: ProbeJob, kind: LibraryKind) -> ScannedFile:
 _timeout_s = 30.0
 
 
-def _init_worker(timeout_s: float) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: have the kernel end this worker when the scanning process dies, even by
+    SIGKILL, so a killed scan never leaves probing processes behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _init_worker(timeout_s: float, parent_pid: int) -> None:
     global _timeout_s  # noqa: PLW0603 - per-process setting of a worker, set once
+    _die_with_parent(parent_pid)
     _timeout_s = timeout_s
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm ends the worker outright
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -114,15 +128,13 @@ class ProbePool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-            context = multiprocessing.get_context(method)
-            if method == "forkserver":
-                context.set_forkserver_preload(["parlour.library.pool"])
+            # Spawned workers are our direct children (unlike forkserver's), which lets
+            # them follow us out when we die; forking a threaded server is unsafe anyway.
             self._executor = ProcessPoolExecutor(
                 self.workers,
-                mp_context=context,
+                mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.timeout_s,),
+                initargs=(self.timeout_s, os.getpid()),
             )
         return self._executor
 

@@ -13,8 +13,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from parlour import __version__
-from parlour.app import Parlour
 from parlour.frontends.web.errors import problem_handlers
+from parlour.services.application import Parlour
 
 
 class JSONResponse(Response):

@@ -1,0 +1,27 @@
+"""The running application as the front ends receive it: settings and the services."""
+
+from dataclasses import dataclass
+
+from parlour.library.pool import ProbePool
+from parlour.services.libraries import LibraryService
+from parlour.services.scanning import Scanner
+from parlour.services.watching import LibraryWatcher
+from parlour.settings import Settings
+from parlour.storage.engine import Catalogue
+
+
+@dataclass
+class Parlour:
+    """Everything a front end needs, built once by ``parlour.app.build``."""
+
+    settings: Settings
+    catalogue: Catalogue
+    pool: ProbePool
+    scanner: Scanner
+    libraries: LibraryService
+    watcher: LibraryWatcher
+
+    def close(self) -> None:
+        self.watcher.stop()
+        self.pool.close()
+        self.catalogue.close()
