@@ -2,7 +2,6 @@
 
 import base64
 import io
-import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -41,15 +40,13 @@ class Generated:
     dest: Path
     cache: Path
     roots: dict[str, Path]
-    seconds: float
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     base = tmp_path_factory.mktemp("demo")
-    started = time.perf_counter()
     roots = generate_library(DEMO_LIBRARY, base / "library", cache_dir=base / "cache")
-    return Generated(base / "library", base / "cache", roots, time.perf_counter() - started)
+    return Generated(base / "library", base / "cache", roots)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,13 +229,12 @@ def test_recipes_reject_nonsense(make: Any) -> None:
 # The generated library -----------------------------------------------------------------------
 
 
-def test_generation_returns_the_four_roots_quickly(generated: Generated) -> None:
+def test_generation_returns_the_four_roots(generated: Generated) -> None:
     assert generated.roots == {
         name: generated.dest / name for name in ("music", "movies", "shows", "photos")
     }
     assert all(root.is_dir() for root in generated.roots.values())
     assert (generated.dest / MARKER_NAME).is_file()
-    assert generated.seconds < 30
 
 
 def test_the_music_folder_holds_exactly_the_recipes(generated: Generated) -> None:

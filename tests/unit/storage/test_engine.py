@@ -68,9 +68,7 @@ def test_search_index_follows_inserts_updates_and_deletes(tmp_path: Path) -> Non
             )
         with catalogue.reading() as conn:
             assert conn.execute(match, {"q": "lagoon"}).scalars().all() == ["i" * 32]
-            assert conn.execute(match, {"q": "emile"}).scalars().all() == [
-                "i" * 32
-            ]  # diacritics
+            assert conn.execute(match, {"q": "emile"}).scalars().all() == ["i" * 32]  # diacritics
             assert conn.execute(match, {"q": "lag*"}).scalars().all() == ["i" * 32]  # as-you-type
         with catalogue.writing() as conn:
             conn.execute(text("UPDATE search_entries SET title = 'Red Harbour'"))
