@@ -123,3 +123,29 @@ def test_watcher_picks_up_added_renamed_and_deleted_files(
     renamed.unlink()
     assert _wait_for(lambda: _tracks(server) == 3), "a deleted file was not dropped"
     assert _track_id(data, new.title) is None
+
+
+def test_watcher_catalogues_a_whole_new_folder_tree(
+    served: tuple[ServerProcess, Path, Path], demo_roots: dict[str, Path]
+) -> None:
+    server, root, data = served
+    assert _wait_for(lambda: _tracks(server) == 3)
+    source = TRACKS[3]
+    target = root / "New Artist" / "New Album (2020)" / Path(source.rel_path).name
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(demo_roots["music"] / source.rel_path, target)
+    try:
+        assert _wait_for(lambda: _tracks(server) == 4), "a file in new folders was not picked up"
+        with sqlite3.connect(f"file:{data / 'catalogue.db'}?mode=ro", uri=True) as conn:
+            chain = conn.execute(
+                """
+                SELECT child.name, parent.name FROM folders child
+                JOIN folders parent ON parent.id = child.parent_id
+                WHERE child.rel_path = CAST(? AS BLOB)
+                """,
+                ("New Artist/New Album (2020)".encode(),),
+            ).fetchone()
+        assert chain == ("New Album (2020)", "New Artist")
+    finally:
+        shutil.rmtree(root / "New Artist")
+    assert _wait_for(lambda: _tracks(server) == 3)

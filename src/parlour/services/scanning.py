@@ -88,6 +88,12 @@ def _outermost(prefixes: Iterable[bytes]) -> list[bytes]:
     return kept
 
 
+def _known_ancestor(path: bytes, known: set[bytes]) -> bytes:
+    while path and path not in known:
+        path = os.path.dirname(path)
+    return path
+
+
 @dataclass(slots=True)
 class _RootWalk:
     listings: list[FolderListing] = field(default_factory=list)
@@ -158,9 +164,16 @@ class Scanner:
                         wanted.setdefault(lib.id, {}).setdefault(root_id, []).append(parent)
         with self._exclusive():
             for lib in libraries:
-                if lib.id in wanted:
-                    targets = {root_id: _outermost(p) for root_id, p in wanted[lib.id].items()}
-                    self._scan_library(lib, targets, full=False, summary=summary, progress=None)
+                if lib.id not in wanted:
+                    continue
+                targets = {}
+                for root_id, parents in wanted[lib.id].items():
+                    with self.catalogue.reading() as conn:
+                        known = scan_store.folder_paths(conn, root_id)
+                    # Start at the deepest folder already catalogued, so that folders
+                    # created together (an album copied in) get their whole chain.
+                    targets[root_id] = _outermost(_known_ancestor(p, known) for p in parents)
+                self._scan_library(lib, targets, full=False, summary=summary, progress=None)
         return summary
 
     # -- one library ---------------------------------------------------------------

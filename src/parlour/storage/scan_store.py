@@ -89,6 +89,11 @@ def load_folders(
     return {bytes(row.rel_path): (row.id, row.sidecar_sig) for row in conn.execute(query)}
 
 
+def folder_paths(conn: Connection, root_id: str) -> set[bytes]:
+    rows = conn.execute(select(s.folders.c.rel_path).where(s.folders.c.root_id == root_id))
+    return {bytes(path) for path in rows.scalars()}
+
+
 def sync_folders(
     conn: Connection,
     library_id: str,
