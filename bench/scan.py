@@ -10,6 +10,7 @@ import os
 import platform
 import pstats
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -21,7 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import psutil
 
@@ -363,10 +363,20 @@ def minidlna(work: Path) -> MiniDlna | str:
 # --- profiles (--profile) ------------------------------------------------------------------
 
 
+# Frames that only wrap the program (runpy, the import system) and would fill the top lines.
+WRAPPERS = r"^(?!.*(?:runpy|importlib|<string>|builtins\.exec|__main__\.py|cli\.py))"
+
+
 def top_entries(source: str | cProfile.Profile, count: int) -> str:
     buffer = io.StringIO()
-    pstats.Stats(source, stream=buffer).sort_stats("cumulative").print_stats(count)
-    return buffer.getvalue()
+    stats = pstats.Stats(source, stream=buffer)
+    buffer.write(f"top {count} by cumulative time:\n")
+    stats.sort_stats("cumulative").print_stats(WRAPPERS, count)
+    buffer.write(f"top {count} by own time:\n")
+    stats.sort_stats("tottime").print_stats(count)
+    # Keep the table rows and their headers; drop pstats' banner lines.
+    lines = buffer.getvalue().splitlines()
+    return "\n".join(line for line in lines if line.strip() and "List reduced" not in line)
 
 
 def profile_scan(work: Path, env: dict[str, str]) -> str:
@@ -378,8 +388,7 @@ def profile_scan(work: Path, env: dict[str, str]) -> str:
     return top_entries(str(output), 15)
 
 
-def profile_worker(work: Path, files: Sequence[MediaFile]) -> tuple[float, str]:
-    """What a worker does per file (fingerprint, probe, build the record), in this process."""
+def worker_jobs(work: Path, files: Sequence[MediaFile]) -> list[tuple[LibraryKind, ProbeJob]]:
     jobs = []
     for kind, path in files:
         root = os.fsencode(work / kind)
@@ -387,17 +396,58 @@ def profile_worker(work: Path, files: Sequence[MediaFile]) -> tuple[float, str]:
         rel = os.path.relpath(path, root)
         job = ProbeJob(root, kind, rel, info.st_size, info.st_mtime_ns, info.st_ino)
         jobs.append((LibraryKind(kind), job))
-    profiler = cProfile.Profile()
+    return jobs
+
+
+def profile_worker(work: Path, files: Sequence[MediaFile]) -> tuple[float, str]:
+    """Time, then profile, a worker's whole job per file (fingerprint, probe, build the
+    record) run serially in this process: compared with the floor it shows what the
+    worker adds to probing."""
+    jobs = worker_jobs(work, files)
     started = time.perf_counter()
+    for kind, job in jobs:
+        scan_file(kind, job)
+    elapsed = time.perf_counter() - started
+    profiler = cProfile.Profile()
     profiler.enable()
     for kind, job in jobs:
         scan_file(kind, job)
     profiler.disable()
-    elapsed = time.perf_counter() - started
     return elapsed, top_entries(profiler, 15)
 
 
 # --- report --------------------------------------------------------------------------------
+
+
+def source_version() -> str:
+    """The commit measured, and whether the working tree differed from it."""
+    repo = Path(__file__).resolve().parent.parent
+    # --no-optional-locks: a benchmark must not touch the repository's index.
+    git = ["git", "--no-optional-locks", "-C", str(repo)]
+    try:
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{head} with uncommitted changes" if dirty else head
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 def mb(value: int) -> str:
@@ -450,8 +500,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"work dir kept: {work}")
 
 
-def bench(work: Path, counts: dict[str, int], env: dict[str, str], args: Any) -> int:
+def bench(work: Path, counts: dict[str, int], env: dict[str, str], args: argparse.Namespace) -> int:
     say(f"work dir: {work}")
+    load_before = os.getloadavg()[0]
+    if load_before > 1.0:
+        say(f"WARNING: load average {load_before:.2f} before starting: other work will skew this")
     generated = generate(work, counts)
     if generated is None:
         say("library: reusing the tree generated earlier (same counts)")
@@ -506,12 +559,14 @@ def bench(work: Path, counts: dict[str, int], env: dict[str, str], args: Any) ->
     if serial.failed or parallel.failed:
         say(f"    WARNING: the prober rejected {serial.failed} / {parallel.failed} files")
 
-    dlna = "skipped (--no-minidlna)" if args.no_minidlna else minidlna(work)
+    dlna = "--no-minidlna given" if args.no_minidlna else minidlna(work)
     if isinstance(dlna, MiniDlna):
         say(
             f"MiniDLNA: {dlna.seconds:.1f} s, {rate(total, dlna.seconds)}, {dlna.items} items, "
             f"peak RSS {mb(dlna.peak_rss)}"
         )
+        if dlna.items != total:
+            say(f"    WARNING: MiniDLNA catalogued {dlna.items} items, not {total}")
     else:
         say(f"MiniDLNA: skipped: {dlna}")
 
@@ -526,6 +581,12 @@ def bench(work: Path, counts: dict[str, int], env: dict[str, str], args: Any) ->
         ),
         ("full scan (a)", f"{full.seconds:.1f} s, {rate(total, full.seconds)}"),
         ("rescan, nothing changed (b)", f"{rescan.seconds:.2f} s"),
+        (
+            "rescan minus CLI start-up",
+            f"{rescan.seconds - startup:.2f} s, "
+            f"{(rescan.seconds - startup) / (full.seconds - startup):.3f} of the scan"
+            " minus start-up",
+        ),
         ("floor, 1 process (c)", f"{serial.seconds:.1f} s, {rate(total, serial.seconds)}"),
         (
             f"floor, {FLOOR_PROCESSES} processes (d)",
@@ -558,24 +619,29 @@ def bench(work: Path, counts: dict[str, int], env: dict[str, str], args: Any) ->
         say(profile_scan(work, env))
         worker_s, worker_top = profile_worker(work, files)
         say(
-            f"profile of the workers' job (scan_file) run serially, {worker_s:.1f} s "
-            f"under cProfile (top 15 cumulative):"
+            f"\nthe workers' job (scan_file) run serially: {worker_s:.1f} s unprofiled, "
+            f"against {serial.seconds:.1f} s for the floor; its profile:"
         )
         say(worker_top)
 
+    load_after = os.getloadavg()[0]
+    command = ["python", "bench/scan.py", "--tracks", str(counts["music"])]
+    command += ["--videos", str(counts["movies"]), "--photos", str(counts["photos"])]
+    if args.workers is not None:
+        command += ["--workers", str(args.workers)]
     cores = os.cpu_count()
     say("\n---- summary (paste into bench/RESULTS.md) ----")
+    say(f"Command: `{shlex.join(command)}`  ")
+    say(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; source: {source_version()}  ")
     say(
-        f"Command: `python bench/scan.py --tracks {counts['music']} --videos {counts['movies']} "
-        f"--photos {counts['photos']}`  "
-    )
-    say(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  ")
-    say(
-        f"Machine: {cores} cores (`nproc`: {len(os.sched_getaffinity(0))}), "
+        f"Machine: {cores} cores (`nproc`: {len(os.sched_getaffinity(0))}, {cpu_model()}), "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}, "
-        f"scan_workers {env.get('PARLOUR_SCAN_WORKERS', 'default (one per core)')}"
+        f"scan_workers {env.get('PARLOUR_SCAN_WORKERS', 'default (one per core)')}  "
     )
-    say("Page cache: warm (one untimed floor pass first)")
+    say(
+        "Page cache: warm (one untimed floor pass first); 1-minute load average "
+        f"{load_before:.2f} before, {load_after:.2f} after  "
+    )
     say("")
     say("| measure | result |")
     say("|---|---|")
