@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -386,7 +387,42 @@ class Scanner:
             progress(state)
 
     def _results(self, kind: LibraryKind, jobs: list[ProbeJob]) -> Iterator[ScannedFile]:
-        return self.pool.scan(kind, jobs)
+        """The pool's results, collected by a thread of their own so that the workers are
+        fed new files while this thread writes the previous batch to the catalogue."""
+        done = object()
+        results: queue.Queue[object] = queue.Queue(maxsize=_BATCH_FILES * 4)
+        stop = threading.Event()
+
+        def put(item: object) -> None:
+            while not stop.is_set():
+                try:
+                    results.put(item, timeout=0.5)
+                    return
+                except queue.Full:
+                    continue
+
+        def collect() -> None:
+            try:
+                for scanned in self.pool.scan(kind, jobs):
+                    put(scanned)
+                    if stop.is_set():
+                        return
+            except BaseException as exc:  # handed over and re-raised by the consumer
+                put(exc)
+            finally:
+                put(done)
+
+        collector = threading.Thread(target=collect, name="parlour-probe-results", daemon=True)
+        collector.start()
+        try:
+            while (item := results.get()) is not done:
+                if isinstance(item, BaseException):
+                    raise item
+                assert isinstance(item, ScannedFile)
+                yield item
+        finally:
+            stop.set()
+            collector.join(timeout=60)
 
     def _sidecar_pass(self, lib: LibraryRow, writer: ItemWriter, summary: ScanSummary) -> None:
         roots = {root_id: os.fsencode(path) for root_id, path in lib.roots}
@@ -415,8 +451,8 @@ class Scanner:
 
                 plans.append(plan_sidecars(items, rels, read))
             with self.catalogue.writing() as conn:
+                sidecar_store.apply_plans(conn, writer, lib.id, plans)
                 for plan in plans:
-                    sidecar_store.apply_plan(conn, writer, lib.id, plan)
                     for rel, reason in plan.failures:
                         summary.failures.append(
                             (f"{display(roots[plan.root_id])}/{display(rel)}", reason)

@@ -58,6 +58,7 @@ class ItemWriter:
         self._genres: dict[str, str] | None = None
         self._shows: dict[str, str] | None = None
         self._seasons: dict[tuple[str, int], str] | None = None
+        self._pending: dict[str, list[dict[str, Any]]] = {}
 
     # -- lookups ---------------------------------------------------------------
 
@@ -94,26 +95,20 @@ class ItemWriter:
         """Drop the caches: rows may have been removed by cleanup."""
         self._artists = self._albums = self._genres = self._shows = self._seasons = None
 
-    def _search(
-        self,
-        conn: Connection,
-        item_id: str,
-        kind: str,
-        title: str,
-        context: str = "",
-        people: str = "",
-    ) -> None:
-        conn.execute(delete(s.search_entries).where(s.search_entries.c.item_id == item_id))
-        conn.execute(
-            insert(s.search_entries).values(
-                item_id=item_id,
-                kind=kind,
-                library_id=self.library_id,
-                title=title,
-                context=context,
-                people=people,
-            )
-        )
+    def _pend(self, table: Table, row: dict[str, Any]) -> None:
+        self._pending.setdefault(table.name, []).append(row)
+
+    def _search(self, item_id: str, kind: str, title: str, context: str = "") -> None:
+        """Queue the search entry of a newly made artist, album or show."""
+        row = {"item_id": item_id, "kind": kind, "library_id": self.library_id}
+        self._pend(s.search_entries, row | {"title": title, "context": context, "people": ""})
+
+    def flush(self, conn: Connection) -> None:
+        """Write the artists, albums and genres made since the last flush, parents first."""
+        for table in (s.genres, s.artists, s.albums, s.album_artists, s.search_entries):
+            rows = self._pending.pop(table.name, None)
+            if rows:
+                conn.execute(insert(table), rows)
 
     def _artist(self, conn: Connection, name: str, mbid: str | None, now: int) -> str:
         assert self._artists is not None
@@ -121,30 +116,30 @@ class ItemWriter:
         artist_id = self._artists.get(key)
         if artist_id is None:
             artist_id = new_id()
-            conn.execute(
-                insert(s.artists).values(
-                    id=artist_id,
-                    library_id=self.library_id,
-                    name=name,
-                    name_key=key,
-                    sort_name=sort_key(name),
-                    mbid=mbid,
-                    added_at=now,
-                )
+            self._pend(
+                s.artists,
+                {
+                    "id": artist_id,
+                    "library_id": self.library_id,
+                    "name": name,
+                    "name_key": key,
+                    "sort_name": sort_key(name),
+                    "mbid": mbid,
+                    "added_at": now,
+                },
             )
-            self._search(conn, artist_id, "artist", name)
+            self._search(artist_id, "artist", name)
             self._artists[key] = artist_id
         return artist_id
 
     def genre(self, conn: Connection, name: str) -> str:
+        """The id of a genre, made if new (written at the next ``flush``)."""
         self._load(conn)
         assert self._genres is not None
         genre_id = self._genres.get(name)
         if genre_id is None:
-            existing = conn.execute(select(s.genres.c.id).where(s.genres.c.name == name)).scalar()
-            genre_id = existing or new_id()
-            if existing is None:
-                conn.execute(insert(s.genres).values(id=genre_id, name=name))
+            genre_id = new_id()
+            self._pend(s.genres, {"id": genre_id, "name": name})
             self._genres[name] = genre_id
         return genre_id
 
@@ -160,32 +155,33 @@ class ItemWriter:
             return album_id
         album_id = new_id()
         display = artist_display(record.album_artists)
-        conn.execute(
-            insert(s.albums).values(
-                id=album_id,
-                library_id=self.library_id,
-                title=record.album,
-                album_key=key,
-                sort_title=sort_key(record.album),
-                artist_name=display,
-                year=tags.year,
-                date=tags.date,
-                compilation=record.compilation,
-                mbid=tags.mb_album_id,
-                release_group_mbid=tags.mb_release_group_id,
-                added_at=now,
-            )
+        self._pend(
+            s.albums,
+            {
+                "id": album_id,
+                "library_id": self.library_id,
+                "title": record.album,
+                "album_key": key,
+                "sort_title": sort_key(record.album),
+                "artist_name": display,
+                "year": tags.year,
+                "date": tags.date,
+                "compilation": record.compilation,
+                "mbid": tags.mb_album_id,
+                "release_group_mbid": tags.mb_release_group_id,
+                "added_at": now,
+            },
         )
         mbids = tags.mb_album_artist_ids
+        seen: set[str] = set()
         for position, name in enumerate(record.album_artists):
             mbid = mbids[position] if position < len(mbids) else None
             artist_id = self._artist(conn, name, mbid, now)
-            conn.execute(
-                insert(s.album_artists).values(
-                    album_id=album_id, artist_id=artist_id, position=position
-                )
-            )
-        self._search(conn, album_id, "album", record.album, display)
+            if artist_id not in seen:
+                seen.add(artist_id)
+                row = {"album_id": album_id, "artist_id": artist_id, "position": position}
+                self._pend(s.album_artists, row)
+        self._search(album_id, "album", record.album, display)
         self._albums[key] = album_id
         return album_id
 
@@ -259,12 +255,21 @@ class ItemWriter:
                     "people": "",
                 }
             )
+        artist_rows, genre_rows = self._track_links(conn, track_links, now)
+        self.flush(conn)  # albums, artists and genres before what refers to them
         for name, rows in inserts.items():
             conn.execute(insert(s.metadata.tables[name]), rows)
         for name, rows in updates.items():
             table = s.metadata.tables[name]
             conn.execute(update(table).where(table.c.id == bindparam("item_id")), rows)
-        self._write_track_links(conn, track_links, fresh=not updates, now=now)
+        if updates and track_links:
+            ids = [track_id for track_id, _ in track_links]
+            conn.execute(delete(s.track_artists).where(s.track_artists.c.track_id.in_(ids)))
+            conn.execute(delete(s.track_genres).where(s.track_genres.c.track_id.in_(ids)))
+        if artist_rows:
+            conn.execute(insert(s.track_artists), artist_rows)
+        if genre_rows:
+            conn.execute(insert(s.track_genres), genre_rows)
         replaced = [row["item_id"] for name in updates for row in updates[name]]
         if replaced:
             conn.execute(delete(s.search_entries).where(s.search_entries.c.item_id.in_(replaced)))
@@ -305,15 +310,10 @@ class ItemWriter:
         }
         return values, "track", record.title, f"{display} {record.album}"
 
-    def _write_track_links(
-        self, conn: Connection, links: list[tuple[str, TrackRecord]], *, fresh: bool, now: int
-    ) -> None:
-        if not links:
-            return
-        if not fresh:
-            ids = [track_id for track_id, _ in links]
-            conn.execute(delete(s.track_artists).where(s.track_artists.c.track_id.in_(ids)))
-            conn.execute(delete(s.track_genres).where(s.track_genres.c.track_id.in_(ids)))
+    def _track_links(
+        self, conn: Connection, links: list[tuple[str, TrackRecord]], now: int
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The track-artist and track-genre rows of ``links`` (making new artists, genres)."""
         artist_rows: list[dict[str, Any]] = []
         genre_rows: list[dict[str, Any]] = []
         for track_id, record in links:
@@ -335,9 +335,7 @@ class ItemWriter:
                     genre_rows.append(
                         {"track_id": track_id, "genre_id": genre_id, "position": position}
                     )
-        conn.execute(insert(s.track_artists), artist_rows)
-        if genre_rows:
-            conn.execute(insert(s.track_genres), genre_rows)
+        return artist_rows, genre_rows
 
     def _episode_values(
         self, conn: Connection, record: EpisodeRecord, file_id: str, now: int
@@ -360,7 +358,7 @@ class ItemWriter:
                     added_at=now,
                 )
             )
-            self._search(conn, show_id, "show", record.show)
+            self._search(show_id, "show", record.show)
             self._shows[key] = show_id
         season_id = self._seasons.get((show_id, record.season))
         if season_id is None:

@@ -7,7 +7,7 @@ that matches its subtitles, artwork and .nfo files runs even after a killed scan
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, exists, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, exists, insert, select, update
 
 from parlour.domain.ids import new_id
 from parlour.domain.media import is_disc_folder
@@ -18,106 +18,80 @@ from parlour.storage.item_writer import ItemWriter, sort_key
 _ITEM_TABLES: dict[str, Table] = {
     t.name: t for t in (s.albums, s.movies, s.shows, s.seasons, s.episodes)
 }
-_DISC_PREFIXES = ("disc", "disk", "cd")
-
-
-def _is_disc_name(name: str) -> bool:
-    folded = name.casefold()
-    return any(
-        folded.startswith(p) and folded[len(p) :].strip()[:1].isdigit() for p in _DISC_PREFIXES
-    )
 
 
 def dirty_folders(conn: Connection, library_id: str, kind: str) -> list[FolderItems]:
-    """The dirty folders of a library with the items in each."""
-    fo = s.folders.c
-    rows = conn.execute(
-        select(fo.id, fo.root_id, fo.rel_path, fo.name).where(
-            fo.library_id == library_id, fo.dirty.is_(True)
+    """The dirty folders of a library with the items in each, in a fixed number of queries."""
+    fo, f = s.folders.c, s.media_files.c
+    dirty = select(fo.id).where(fo.library_id == library_id, fo.dirty.is_(True))
+    rows = conn.execute(select(fo.id, fo.root_id, fo.rel_path).where(fo.id.in_(dirty))).all()
+    if not rows:
+        return []
+    videos: dict[str, list[FolderVideo]] = {}
+    for table in (s.movies, s.episodes):
+        query = (
+            select(f.folder_id, f.id, f.rel_path, table.c.id)
+            .join(table, table.c.file_id == f.id)
+            .where(f.folder_id.in_(dirty))
         )
-    ).all()
-    result = []
-    for folder_id, root_id, rel_path, _name in rows:
-        f = s.media_files.c
-        videos: list[FolderVideo] = []
-        for table in (s.movies, s.episodes):
-            query = (
-                select(f.id, f.rel_path, table.c.id)
-                .join(table, table.c.file_id == f.id)
-                .where(f.folder_id == folder_id)
-            )
-            videos.extend(
-                FolderVideo(file_id, bytes(rel).rsplit(b"/", 1)[-1], table.name, item_id)
-                for file_id, rel, item_id in conn.execute(query)
-            )
-        child = s.folders.alias("child")
-        disc_children = [
-            cid
-            for cid, cname in conn.execute(
-                select(child.c.id, child.c.name).where(child.c.parent_id == folder_id)
-            )
-            if is_disc_folder(cname)
-        ]
-        album_folders = [folder_id, *disc_children]
-        albums = conn.execute(
-            select(s.tracks.c.album_id)
-            .join(s.media_files, s.media_files.c.id == s.tracks.c.file_id)
-            .where(f.folder_id.in_(album_folders))
-            .distinct()
-        ).scalars()
-        shows = list(
-            conn.execute(select(s.shows.c.id).where(s.shows.c.folder_id == folder_id)).scalars()
-        )
-        seasons_of_shows = conn.execute(
-            select(s.seasons.c.id, s.seasons.c.number).where(s.seasons.c.show_id.in_(shows))
-        ).all()
-        seasons_here = conn.execute(
-            select(s.seasons.c.id, s.seasons.c.number)
-            .join(s.episodes, s.episodes.c.season_id == s.seasons.c.id)
-            .join(s.media_files, s.media_files.c.id == s.episodes.c.file_id)
-            .where(f.folder_id == folder_id)
-            .distinct()
-        ).all()
-        here = list(seasons_here)
-        result.append(
-            FolderItems(
-                folder_id=folder_id,
-                root_id=root_id,
-                rel_path=bytes(rel_path),
-                library_kind=kind,
-                videos=tuple(videos),
-                albums=tuple(albums),
-                shows=tuple(shows),
-                seasons=tuple(dict.fromkeys([*seasons_of_shows, *here])),
-                season_folder=bool(here) and not shows and len({n for _, n in here}) == 1,
-            )
-        )
-    return result
-
-
-def _sidecar_artwork(conn: Connection, library_id: str, root_id: str, rel_path: bytes) -> str:
-    a = s.artwork.c
-    found = conn.execute(
-        select(a.id).where(
-            a.library_id == library_id,
-            a.source == "sidecar",
-            a.root_id == root_id,
-            a.rel_path == rel_path,
-        )
-    ).scalar()
-    if found is not None:
-        return str(found)
-    artwork_id = new_id()
-    conn.execute(
-        insert(s.artwork).values(
-            id=artwork_id,
-            library_id=library_id,
-            source="sidecar",
+        for folder_id, file_id, rel, item_id in conn.execute(query):
+            name = bytes(rel).rsplit(b"/", 1)[-1]
+            videos.setdefault(folder_id, []).append(FolderVideo(file_id, name, table.name, item_id))
+    # An album's folder is where its tracks are, or the parent of their "Disc N" folder.
+    album_folder = {folder_id: folder_id for folder_id, _, _ in rows}
+    for child_id, parent_id, name in conn.execute(
+        select(fo.id, fo.parent_id, fo.name).where(fo.parent_id.in_(dirty))
+    ):
+        if is_disc_folder(name):
+            album_folder[child_id] = parent_id
+    albums: dict[str, set[str]] = {}
+    for folder_id, album_id in conn.execute(
+        select(f.folder_id, s.tracks.c.album_id)
+        .join(s.tracks, s.tracks.c.file_id == f.id)
+        .where(f.folder_id.in_(list(album_folder)))
+        .distinct()
+    ):
+        albums.setdefault(album_folder[folder_id], set()).add(album_id)
+    shows: dict[str, list[str]] = {}
+    seasons: dict[str, dict[tuple[str, int], None]] = {}
+    sh, se = s.shows.c, s.seasons.c
+    for folder_id, show_id, season_id, number in conn.execute(
+        select(sh.folder_id, sh.id, se.id, se.number)
+        .outerjoin(s.seasons, se.show_id == sh.id)
+        .where(sh.folder_id.in_(dirty))
+    ):
+        if show_id not in shows.setdefault(folder_id, []):
+            shows[folder_id].append(show_id)
+        if season_id is not None:
+            seasons.setdefault(folder_id, {})[(season_id, number)] = None
+    here: dict[str, set[tuple[str, int]]] = {}
+    for folder_id, season_id, number in conn.execute(
+        select(f.folder_id, se.id, se.number)
+        .join(s.episodes, s.episodes.c.file_id == f.id)
+        .join(s.seasons, se.id == s.episodes.c.season_id)
+        .where(f.folder_id.in_(dirty))
+        .distinct()
+    ):
+        here.setdefault(folder_id, set()).add((season_id, number))
+        seasons.setdefault(folder_id, {})[(season_id, number)] = None
+    return [
+        FolderItems(
+            folder_id=folder_id,
             root_id=root_id,
-            rel_path=rel_path,
+            rel_path=bytes(rel_path),
+            library_kind=kind,
+            videos=tuple(videos.get(folder_id, ())),
+            albums=tuple(sorted(albums.get(folder_id, ()))),
+            shows=tuple(shows.get(folder_id, ())),
+            seasons=tuple(seasons.get(folder_id, {})),
+            season_folder=(
+                bool(here.get(folder_id))
+                and not shows.get(folder_id)
+                and len({n for _, n in here[folder_id]}) == 1
+            ),
         )
-    )
-    return artwork_id
+        for folder_id, root_id, rel_path in rows
+    ]
 
 
 def _people(conn: Connection, names: Sequence[str]) -> dict[str, str]:
@@ -131,44 +105,85 @@ def _people(conn: Connection, names: Sequence[str]) -> dict[str, str]:
     return ids
 
 
-def apply_plan(conn: Connection, writer: ItemWriter, library_id: str, plan: SidecarPlan) -> None:
-    """Write what the sidecar pass decided for one folder and mark it clean."""
-    f = s.media_files.c
-    folder_videos = select(f.id).where(f.folder_id == plan.folder_id)
-    conn.execute(
-        delete(s.external_subtitles).where(s.external_subtitles.c.file_id.in_(folder_videos))
-    )
-    if plan.subtitles:
-        conn.execute(
-            insert(s.external_subtitles),
-            [
+def apply_plans(
+    conn: Connection, writer: ItemWriter, library_id: str, plans: Sequence[SidecarPlan]
+) -> None:
+    """Write what the sidecar pass decided for many folders and mark them clean."""
+    if not plans:
+        return
+    folder_ids = [plan.folder_id for plan in plans]
+    f, a = s.media_files.c, s.artwork.c
+    with_videos = [plan.folder_id for plan in plans if plan.nfo or plan.subtitles]
+    if with_videos:
+        videos = select(f.id).where(f.folder_id.in_(with_videos))
+        conn.execute(delete(s.external_subtitles).where(s.external_subtitles.c.file_id.in_(videos)))
+    subtitles = [
+        {
+            "id": new_id(),
+            "file_id": sub.video_file_id,
+            "root_id": plan.root_id,
+            "rel_path": sub.rel_path,
+            "format": sub.format,
+            "language": sub.language,
+            "is_forced": sub.forced,
+            "is_sdh": sub.sdh,
+            "is_default": sub.default,
+        }
+        for plan in plans
+        for sub in plan.subtitles
+    ]
+    if subtitles:
+        conn.execute(insert(s.external_subtitles), subtitles)
+
+    wanted = {(plan.root_id, c.rel_path) for plan in plans for c in plan.artwork if c.rel_path}
+    known: dict[tuple[str, bytes], str] = {}
+    if wanted:
+        existing = conn.execute(
+            select(a.root_id, a.rel_path, a.id).where(
+                a.library_id == library_id, a.source == "sidecar"
+            )
+        )
+        known = {(root_id, bytes(rel)): artwork_id for root_id, rel, artwork_id in existing}
+        new_rows = []
+        for ref in wanted - known.keys():
+            known[ref] = new_id()
+            new_rows.append(
                 {
-                    "id": new_id(),
-                    "file_id": sub.video_file_id,
-                    "root_id": plan.root_id,
-                    "rel_path": sub.rel_path,
-                    "format": sub.format,
-                    "language": sub.language,
-                    "is_forced": sub.forced,
-                    "is_sdh": sub.sdh,
-                    "is_default": sub.default,
+                    "id": known[ref],
+                    "library_id": library_id,
+                    "source": "sidecar",
+                    "root_id": ref[0],
+                    "rel_path": ref[1],
                 }
-                for sub in plan.subtitles
-            ],
+            )
+        if new_rows:
+            conn.execute(insert(s.artwork), new_rows)
+    chosen: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    cleared: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for plan in plans:
+        for choice in plan.artwork:
+            target = (choice.item_table, choice.column)
+            if choice.rel_path:
+                row = {"item_id": choice.item_id, "art": known[(plan.root_id, choice.rel_path)]}
+                chosen.setdefault(target, []).append(row)
+            else:
+                cleared.setdefault(target, []).append({"item_id": choice.item_id})
+    sidecar_art = select(a.id).where(a.source == "sidecar")
+    for (table_name, column), updates in chosen.items():
+        table = _ITEM_TABLES[table_name]
+        statement = update(table).where(table.c.id == bindparam("item_id"))
+        conn.execute(statement.values({column: bindparam("art")}), updates)
+    for (table_name, column), updates in cleared.items():
+        # Only a sidecar choice is undone; an embedded or frame fallback stays as it is.
+        table = _ITEM_TABLES[table_name]
+        statement = update(table).where(
+            table.c.id == bindparam("item_id"), table.c[column].in_(sidecar_art)
         )
-    for choice in plan.artwork:
-        table = _ITEM_TABLES[choice.item_table]
-        artwork_id = (
-            _sidecar_artwork(conn, library_id, plan.root_id, choice.rel_path)
-            if choice.rel_path
-            else None
-        )
-        conn.execute(
-            update(table).where(table.c.id == choice.item_id).values({choice.column: artwork_id})
-        )
-    for nfo_choice in plan.nfo:
-        _apply_nfo(conn, writer, nfo_choice.item_table, nfo_choice.item_id, nfo_choice)
-    conn.execute(update(s.folders).where(s.folders.c.id == plan.folder_id).values(dirty=False))
+        conn.execute(statement.values({column: None}), updates)
+    for plan in plans:
+        for nfo_choice in plan.nfo:
+            _apply_nfo(conn, writer, nfo_choice.item_table, nfo_choice.item_id, nfo_choice)
+    conn.execute(update(s.folders).where(s.folders.c.id.in_(folder_ids)).values(dirty=False))
 
 
 def _apply_nfo(
@@ -197,6 +212,7 @@ def _apply_nfo(
             {"video_id": item_id, "genre_id": writer.genre(conn, name), "position": i}
             for i, name in enumerate(dict.fromkeys(nfo.genres))
         ]
+        writer.flush(conn)
         if genre_rows:
             conn.execute(insert(s.video_genres), genre_rows)
         credits = [(name, "director", None) for name in nfo.directors]
