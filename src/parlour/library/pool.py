@@ -6,12 +6,13 @@ runs under an address-space limit; a broken pool is rebuilt and the files that w
 flight are retried one by one so that only the guilty file is marked failed.
 """
 
-import ctypes
 import multiprocessing
 import os
 import resource
 import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -25,7 +26,6 @@ from parlour.library.interpret import MEDIA_KIND, build_record
 from parlour.library.probe import probe_file
 
 _CHUNK = 16
-_PR_SET_PDEATHSIG = 1
 _MEMORY_LIMIT = 3 << 30  # bytes of address space per worker: a decoder bomb fails alone
 CRASH_REASON = "probing crashed or timed out (the file is probably corrupt)"
 
@@ -84,20 +84,25 @@ def _crashed(job: ProbeJob, kind: LibraryKind) -> ScannedFile:
 _timeout_s = 30.0
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Linux: have the kernel end this worker when the scanning process dies, even by
-    SIGKILL, so a killed scan never leaves probing processes behind."""
-    if not sys.platform.startswith("linux"):
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent_pid:  # the parent died before the request took effect
+def _watch_parent(parent_pid: int) -> None:
+    """End this worker as soon as the scanning process is gone, even killed by SIGKILL.
+
+    Polling getppid() works whichever of the parent's threads started us (the kernel's
+    PR_SET_PDEATHSIG fires when that *thread* ends, which broke pools started by a
+    short-lived thread). A worker busy inside a decoder is ended by its alarm instead.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
         os._exit(1)
+
+    threading.Thread(target=watch, name="parlour-parent-watch", daemon=True).start()
 
 
 def _init_worker(timeout_s: float, parent_pid: int) -> None:
     global _timeout_s  # noqa: PLW0603 - per-process setting of a worker, set once
-    _die_with_parent(parent_pid)
+    _watch_parent(parent_pid)
     _timeout_s = timeout_s
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm ends the worker outright
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -128,8 +133,8 @@ class ProbePool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # Spawned workers are our direct children (unlike forkserver's), which lets
-            # them follow us out when we die; forking a threaded server is unsafe anyway.
+            # Spawned workers are our direct children (unlike forkserver's), so they can
+            # tell when we die; forking a threaded server is unsafe anyway.
             self._executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
@@ -137,6 +142,13 @@ class ProbePool:
                 initargs=(self.timeout_s, os.getpid()),
             )
         return self._executor
+
+    def _submit(self, kind: LibraryKind, chunk: list[ProbeJob]) -> Future[list[ScannedFile]]:
+        try:
+            return self._pool().submit(_scan_chunk, kind, chunk)
+        except BrokenProcessPool:  # a worker died while the pool sat idle between scans
+            self._reset()
+            return self._pool().submit(_scan_chunk, kind, chunk)
 
     def _reset(self) -> None:
         if self._executor is not None:
@@ -155,12 +167,12 @@ class ProbePool:
             if suspects:
                 if not in_flight:
                     job = suspects.popleft()
-                    in_flight[self._pool().submit(_scan_chunk, kind, [job])] = [job]
+                    in_flight[self._submit(kind, [job])] = [job]
             else:
                 while not exhausted and len(in_flight) < self.workers * 3:
                     chunk = [job for _, job in zip(range(_CHUNK), source, strict=False)]
                     if chunk:
-                        in_flight[self._pool().submit(_scan_chunk, kind, chunk)] = chunk
+                        in_flight[self._submit(kind, chunk)] = chunk
                     else:
                         exhausted = True
             if not in_flight:

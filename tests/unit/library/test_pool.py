@@ -25,6 +25,12 @@ def tracks(tmp_path_factory: pytest.TempPathFactory, media_cache: Path) -> list[
     return jobs
 
 
+def _workers() -> list[psutil.Process]:
+    """Our probing workers (not the resource tracker, also a child)."""
+    children = psutil.Process().children()
+    return [child for child in children if any("spawn_main" in p for p in child.cmdline())]
+
+
 def test_every_job_gets_one_result(tracks: list[ProbeJob]) -> None:
     pool = ProbePool(workers=2)
     try:
@@ -43,11 +49,7 @@ def test_a_worker_killed_mid_scan_costs_no_file(tracks: list[ProbeJob]) -> None:
         for result in pool.scan(LibraryKind.MUSIC, tracks):
             results.append(result)
             if len(results) == 40:
-                workers = [
-                    child
-                    for child in psutil.Process().children()
-                    if any("spawn_main" in part for part in child.cmdline())
-                ]
+                workers = _workers()
                 assert workers, "no worker processes to kill"
                 workers[0].kill()
                 killed += 1
@@ -68,3 +70,17 @@ def test_a_file_that_kills_its_worker_alone_is_recorded_as_failed(tracks: list[P
     assert sorted(r.rel_path for r in results) == sorted(j.rel_path for j in tracks[:3])
     assert {r.error for r in results} == {CRASH_REASON}
     assert all(r.record is None for r in results)
+
+
+def test_a_worker_that_died_between_scans_is_replaced(tracks: list[ProbeJob]) -> None:
+    pool = ProbePool(workers=1)
+    try:
+        assert len(list(pool.scan(LibraryKind.MUSIC, tracks[:5]))) == 5
+        workers = _workers()
+        assert len(workers) == 1
+        workers[0].kill()
+        workers[0].wait(timeout=10)
+        results = list(pool.scan(LibraryKind.MUSIC, tracks[5:10]))
+    finally:
+        pool.close()
+    assert [r.error for r in results] == [None] * 5
