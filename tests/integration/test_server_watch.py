@@ -143,7 +143,7 @@ def test_watcher_catalogues_a_whole_new_folder_tree(
                 JOIN folders parent ON parent.id = child.parent_id
                 WHERE child.rel_path = CAST(? AS BLOB)
                 """,
-                ("New Artist/New Album (2020)".encode(),),
+                (b"New Artist/New Album (2020)",),
             ).fetchone()
         assert chain == ("New Album (2020)", "New Artist")
     finally:
