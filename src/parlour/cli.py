@@ -10,14 +10,10 @@ from pathlib import Path
 from typing import TextIO
 
 import orjson
-import uvicorn
 
 from parlour import __version__
 from parlour.app import build
-from parlour.demo.generate import generate_library
-from parlour.demo.recipes import DEMO_LIBRARY
 from parlour.domain.errors import ParlourError
-from parlour.frontends.web.app import create_app
 from parlour.log import configure_logging
 from parlour.services.application import Parlour
 from parlour.services.scanning import ScanProgress, ScanSummary
@@ -138,6 +134,12 @@ def cmd_library_failures(args: argparse.Namespace) -> int:
 
 
 def _serve(parlour: Parlour, host: str, port: int, *, watch: bool) -> int:
+    # The web stack loads only for the commands that serve: `scan` and `library` start
+    # in a fraction of the time.
+    import uvicorn  # noqa: PLC0415
+
+    from parlour.frontends.web.app import create_app  # noqa: PLC0415
+
     app = create_app(parlour, watch=watch)
     print(f"Parlour {__version__} serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
     config = uvicorn.Config(
@@ -159,6 +161,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from parlour.demo.generate import generate_library  # noqa: PLC0415 - demo only
+    from parlour.demo.recipes import DEMO_LIBRARY  # noqa: PLC0415
+
     parlour = _open(args, host=args.host, port=args.port)
     try:
         data_dir = parlour.settings.data_dir

@@ -23,7 +23,6 @@ from parlour.domain.errors import InvalidInputError
 from parlour.domain.media import LibraryKind
 from parlour.domain.records import ScannedFile
 from parlour.library.interpret import MEDIA_KIND, build_record
-from parlour.library.probe import probe_file
 
 _CHUNK = 16
 _MEMORY_LIMIT = 3 << 30  # bytes of address space per worker: a decoder bomb fails alone
@@ -43,6 +42,10 @@ class ProbeJob:
 
 def scan_file(kind: LibraryKind, job: ProbeJob) -> ScannedFile:
     """Probe one file and decide what it is; never raises."""
+    # Imported here: only workers decode media; the scanning process (and a server
+    # that is not scanning) never loads PyAV, Pillow or mutagen.
+    from parlour.library.probe import probe_file  # noqa: PLC0415
+
     file_kind = MEDIA_KIND[kind]
     outcome = probe_file(job.root + b"/" + job.rel_path, file_kind, job.size)
     record = None

@@ -7,16 +7,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration; a test holds it equal to Alembic's head. Knowing it here lets an
+# up-to-date catalogue open without loading Alembic at all (a third of start-up time).
+SCHEMA_REVISION = "0001"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -87,15 +87,25 @@ class Catalogue:
         with self.read_engine.begin() as conn:
             yield conn
 
+    def schema_revision(self) -> str | None:
+        """The migration the catalogue is at, or None for an empty database."""
+        with self.read_engine.connect() as conn:
+            try:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except (OperationalError, ProgrammingError):  # no such table: a new catalogue
+                return None
+
     def migrate(self) -> None:
+        """Bring the schema to the newest migration (Alembic runs only when needed)."""
+        if self.schema_revision() == SCHEMA_REVISION:
+            return
+        from alembic import command  # noqa: PLC0415 - see SCHEMA_REVISION
+        from alembic.config import Config  # noqa: PLC0415
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        head = ScriptDirectory.from_config(config).get_current_head()
         with self._write_lock, self.write_engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            if current == head:
-                return
-            log.info("migrating catalogue from %s to %s", current, head)
+            log.info("migrating catalogue to %s", SCHEMA_REVISION)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
             conn.commit()

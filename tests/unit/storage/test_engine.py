@@ -4,11 +4,13 @@ keeps its search index in step with its entries."""
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import insert, inspect, text
 
 from parlour.storage import schema as s
-from parlour.storage.engine import Catalogue
+from parlour.storage.engine import MIGRATIONS, SCHEMA_REVISION, Catalogue
 
 
 def _fts_objects(name: str | None, *_: object) -> bool:
@@ -100,3 +102,9 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("SELECT count(*) FROM libraries").scalar() == 0
     finally:
         catalogue.close()
+
+
+def test_the_known_schema_revision_is_alembics_head() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
