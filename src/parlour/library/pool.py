@@ -24,7 +24,7 @@ from parlour.domain.media import LibraryKind
 from parlour.domain.records import ScannedFile
 from parlour.library.interpret import MEDIA_KIND, build_record
 
-_CHUNK = 16
+_CHUNK = 32
 _MEMORY_LIMIT = 3 << 30  # bytes of address space per worker: a decoder bomb fails alone
 CRASH_REASON = "probing crashed or timed out (the file is probably corrupt)"
 

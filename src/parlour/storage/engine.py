@@ -2,12 +2,13 @@
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Dialect, Engine, Table, create_engine, event, insert, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -17,6 +18,32 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration; a test holds it equal to Alembic's head. Knowing it here lets an
 # up-to-date catalogue open without loading Alembic at all (a third of start-up time).
 SCHEMA_REVISION = "0001"
+
+
+@cache
+def _insert_sql(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[str, ...] | None]:
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    order = tuple(compiled.positiontup or ()) if compiled.positional else None
+    return str(compiled), order
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many rows with one executemany straight to the driver.
+
+    SQLAlchemy's per-row parameter processing was a third of a scan's write time at ten
+    thousand rows. The SQL is still compiled by SQLAlchemy for the connection's dialect;
+    values must be plain (str, int, float, bool, bytes, None) and every row must have the
+    keys of the first.
+    """
+    if not rows:
+        return
+    sql, order = _insert_sql(table, tuple(rows[0]), conn.dialect)
+    if order is None:
+        conn.exec_driver_sql(sql, list(rows))
+    else:
+        conn.exec_driver_sql(sql, [tuple(row[name] for name in order) for row in rows])
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:

@@ -21,6 +21,7 @@ from parlour.domain.records import (
     TrackRecord,
 )
 from parlour.storage import schema as s
+from parlour.storage.engine import insert_rows
 
 _ARTICLES = ("the ", "a ", "an ")
 ITEM_TABLES: dict[type, Table] = {
@@ -108,7 +109,7 @@ class ItemWriter:
         for table in (s.genres, s.artists, s.albums, s.album_artists, s.search_entries):
             rows = self._pending.pop(table.name, None)
             if rows:
-                conn.execute(insert(table), rows)
+                insert_rows(conn, table, rows)
 
     def _artist(self, conn: Connection, name: str, mbid: str | None, now: int) -> str:
         assert self._artists is not None
@@ -258,7 +259,7 @@ class ItemWriter:
         artist_rows, genre_rows = self._track_links(conn, track_links, now)
         self.flush(conn)  # albums, artists and genres before what refers to them
         for name, rows in inserts.items():
-            conn.execute(insert(s.metadata.tables[name]), rows)
+            insert_rows(conn, s.metadata.tables[name], rows)
         for name, rows in updates.items():
             table = s.metadata.tables[name]
             conn.execute(update(table).where(table.c.id == bindparam("item_id")), rows)
@@ -267,14 +268,14 @@ class ItemWriter:
             conn.execute(delete(s.track_artists).where(s.track_artists.c.track_id.in_(ids)))
             conn.execute(delete(s.track_genres).where(s.track_genres.c.track_id.in_(ids)))
         if artist_rows:
-            conn.execute(insert(s.track_artists), artist_rows)
+            insert_rows(conn, s.track_artists, artist_rows)
         if genre_rows:
-            conn.execute(insert(s.track_genres), genre_rows)
+            insert_rows(conn, s.track_genres, genre_rows)
         replaced = [row["item_id"] for name in updates for row in updates[name]]
         if replaced:
             conn.execute(delete(s.search_entries).where(s.search_entries.c.item_id.in_(replaced)))
         if search_rows:
-            conn.execute(insert(s.search_entries), search_rows)
+            insert_rows(conn, s.search_entries, search_rows)
 
     def _track_values(
         self, conn: Connection, record: TrackRecord, now: int

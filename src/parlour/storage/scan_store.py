@@ -23,6 +23,7 @@ from parlour.domain.ids import new_id
 from parlour.domain.media import FileKind, VideoInfo
 from parlour.domain.records import EpisodeRecord, MovieRecord, ScannedFile
 from parlour.storage import schema as s
+from parlour.storage.engine import insert_rows
 from parlour.storage.item_writer import ItemWriter, delete_items, write_streams
 
 
@@ -127,7 +128,7 @@ def sync_folders(
             }
         )
     if new_rows:
-        conn.execute(insert(s.folders), new_rows)
+        insert_rows(conn, s.folders, new_rows)
     if changed:
         conn.execute(
             update(s.folders)
@@ -205,7 +206,7 @@ def write_scanned(
         else:
             items.append((file_id, is_new, file.record))
     if new_rows:
-        conn.execute(insert(s.media_files), new_rows)
+        insert_rows(conn, s.media_files, new_rows)
     if changed_rows:
         conn.execute(
             update(s.media_files).where(s.media_files.c.id == bindparam("file_id")), changed_rows
