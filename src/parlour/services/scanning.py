@@ -217,9 +217,13 @@ class Scanner:
             self._scan_root(
                 lib, root_id, root, prefixes, writer, full=full, summary=summary, progress=progress
             )
-        self._sidecar_pass(lib, writer, summary)
+        decorated = self._sidecar_pass(lib, writer, summary)
         with self.catalogue.writing() as conn:
-            sidecar_store.tidy(conn, lib.id)
+            # Every change marks its folder dirty in the same transaction, and the flags
+            # are cleared only here, with the tidy-up: no dirty folder, nothing to tidy.
+            if decorated:
+                sidecar_store.tidy(conn, lib.id)
+                sidecar_store.clear_dirty(conn, decorated)
             library_store.mark_scanned(conn, lib.id, now_s())
         writer.forget()
 
@@ -424,7 +428,8 @@ class Scanner:
             stop.set()
             collector.join(timeout=60)
 
-    def _sidecar_pass(self, lib: LibraryRow, writer: ItemWriter, summary: ScanSummary) -> None:
+    def _sidecar_pass(self, lib: LibraryRow, writer: ItemWriter, summary: ScanSummary) -> list[str]:
+        """Decorate every dirty folder; return their ids (still marked dirty)."""
         roots = {root_id: os.fsencode(path) for root_id, path in lib.roots}
         classify = name_classifier(lib.kind)
         with self.catalogue.reading() as conn:
@@ -467,3 +472,4 @@ class Scanner:
                         scan_store.record_failures(
                             conn, lib.id, plan.root_id, plan.failures, known, folder_ids, now_s()
                         )
+        return [items.folder_id for items in dirty]

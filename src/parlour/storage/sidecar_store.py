@@ -7,7 +7,7 @@ that matches its subtitles, artwork and .nfo files runs even after a killed scan
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, exists, insert, select, update
 
 from parlour.domain.ids import new_id
 from parlour.domain.media import is_disc_folder
@@ -108,10 +108,9 @@ def _people(conn: Connection, names: Sequence[str]) -> dict[str, str]:
 def apply_plans(
     conn: Connection, writer: ItemWriter, library_id: str, plans: Sequence[SidecarPlan]
 ) -> None:
-    """Write what the sidecar pass decided for many folders and mark them clean."""
+    """Write what the sidecar pass decided for many folders (``clear_dirty`` follows)."""
     if not plans:
         return
-    folder_ids = [plan.folder_id for plan in plans]
     f, a = s.media_files.c, s.artwork.c
     with_videos = [plan.folder_id for plan in plans if plan.nfo or plan.subtitles]
     if with_videos:
@@ -183,7 +182,6 @@ def apply_plans(
     for plan in plans:
         for nfo_choice in plan.nfo:
             _apply_nfo(conn, writer, nfo_choice.item_table, nfo_choice.item_id, nfo_choice)
-    conn.execute(update(s.folders).where(s.folders.c.id.in_(folder_ids)).values(dirty=False))
 
 
 def _apply_nfo(
@@ -345,7 +343,6 @@ def tidy(conn: Connection, library_id: str) -> None:
 
 
 def clear_dirty(conn: Connection, folder_ids: Sequence[str]) -> None:
-    if folder_ids:
-        conn.execute(
-            update(s.folders).where(and_(s.folders.c.id.in_(folder_ids))).values(dirty=False)
-        )
+    for start in range(0, len(folder_ids), 500):
+        chunk = folder_ids[start : start + 500]
+        conn.execute(update(s.folders).where(s.folders.c.id.in_(chunk)).values(dirty=False))
