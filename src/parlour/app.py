@@ -14,7 +14,12 @@ def build(settings: Settings) -> Parlour:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     catalogue = Catalogue.open(settings.catalogue_url)
     pool = ProbePool(settings.scan_workers, settings.probe_timeout_s)
-    scanner = Scanner(catalogue, pool, lock_path=settings.data_dir / "scan.lock")
+    scanner = Scanner(
+        catalogue,
+        pool,
+        lock_path=settings.data_dir / "scan.lock",
+        batch_files=settings.scan_batch_files,
+    )
     return Parlour(
         settings=settings,
         catalogue=catalogue,

@@ -59,7 +59,8 @@ def _add(data_dir: Path, root: Path) -> None:
 def test_kill9_mid_scan_then_rescan_equals_a_clean_scan(tmp_path: Path, bulk_music: Path) -> None:
     killed_dir = tmp_path / "killed"
     _add(killed_dir, bulk_music)
-    env = {**os.environ, "PARLOUR_SCAN_WORKERS": "1"}  # slower, so the kill lands mid-scan
+    # One worker and small batches, so that the kill lands between commits mid-scan.
+    env = {**os.environ, "PARLOUR_SCAN_WORKERS": "1", "PARLOUR_SCAN_BATCH_FILES": "100"}
     process = subprocess.Popen(
         parlour_command("--data-dir", str(killed_dir), "scan"),
         stdout=subprocess.DEVNULL,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from parlour.domain.errors import ConfigurationError
-from parlour.settings import load_settings
+from parlour.settings import Settings, load_settings
 
 
 def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,3 +38,11 @@ def test_bad_settings_are_refused_with_a_clear_error(tmp_path: Path, content: st
     (tmp_path / "parlour.toml").write_text(content)
     with pytest.raises(ConfigurationError):
         load_settings(tmp_path)
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    missing = [
+        name for name in Settings.model_fields if name != "data_dir" and f"`{name}`" not in readme
+    ]
+    assert missing == []

@@ -34,8 +34,7 @@ from parlour.storage.scan_store import KnownFile
 
 log = logging.getLogger(__name__)
 
-_BATCH_FILES = 400
-_BATCH_SECONDS = 1.0
+_BATCH_SECONDS = 2.0
 
 
 @dataclass(slots=True)
@@ -106,10 +105,16 @@ class Scanner:
     """Runs scans against one catalogue with one pool of probing processes."""
 
     def __init__(
-        self, catalogue: Catalogue, pool: ProbePool, *, lock_path: Path | None = None
+        self,
+        catalogue: Catalogue,
+        pool: ProbePool,
+        *,
+        lock_path: Path | None = None,
+        batch_files: int = 2000,
     ) -> None:
         self.catalogue = catalogue
         self.pool = pool
+        self.batch_files = batch_files
         self._lock_path = lock_path
         self._thread_lock = threading.Lock()
 
@@ -381,7 +386,7 @@ class Scanner:
             batch.append(scanned)
             state.done += 1
             state.folder = folders[scanned.rel_path]
-            if len(batch) >= _BATCH_FILES or time.monotonic() - last_flush >= _BATCH_SECONDS:
+            if len(batch) >= self.batch_files or time.monotonic() - last_flush >= _BATCH_SECONDS:
                 flush()
                 last_flush = time.monotonic()
                 if progress is not None:
@@ -394,7 +399,7 @@ class Scanner:
         """The pool's results, collected by a thread of their own so that the workers are
         fed new files while this thread writes the previous batch to the catalogue."""
         done = object()
-        results: queue.Queue[object] = queue.Queue(maxsize=_BATCH_FILES * 4)
+        results: queue.Queue[object] = queue.Queue(maxsize=self.batch_files * 2)
         stop = threading.Event()
 
         def put(item: object) -> None:
