@@ -1,10 +1,15 @@
 """The command line as a user types it."""
 
 import json
+import signal
+import subprocess
+import time
 from pathlib import Path
 
+import httpx
+
 from parlour.demo.recipes import DEMO_LIBRARY
-from support import run_parlour
+from support import free_port, parlour_command, run_parlour
 
 
 def test_demo_generates_scans_and_reports(tmp_path: Path) -> None:
@@ -61,3 +66,30 @@ def test_scan_with_no_libraries_finishes(tmp_path: Path) -> None:
     result = run_parlour("scan", "--data-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "0 added" in result.stdout
+
+
+def test_demo_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        parlour_command("demo", "--data-dir", str(tmp_path), "--port", str(port)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        ready = False
+        while time.monotonic() < deadline and process.poll() is None and not ready:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert ready, "the demo server did not come up"
+        libraries = httpx.get(f"http://127.0.0.1:{port}/api/v1/libraries", timeout=5).json()
+        assert {lib["kind"] for lib in libraries} == {"music", "movies", "shows", "photos"}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode in (0, -signal.SIGTERM), output
+    assert "Traceback" not in output
+    assert "leaked" not in output  # the probing pool was shut down, not abandoned

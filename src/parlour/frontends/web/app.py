@@ -45,7 +45,9 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         try:
             yield
         finally:
-            parlour.watcher.stop()
+            # Everything stops here: uvicorn re-raises SIGTERM/SIGINT once the app is
+            # down, so code after the server's run() may never execute.
+            parlour.close()
 
     app = Starlette(
         routes=[
