@@ -202,3 +202,18 @@ def test_a_film_moved_to_a_new_folder_keeps_its_id_and_takes_the_new_name(
         ]
     finally:
         app.close()
+
+
+def test_an_unreachable_root_loses_nothing(music_copy: tuple[Parlour, Path]) -> None:
+    """An unmounted disk looks like a vanished folder: nothing is removed, and it is said."""
+    app, root = music_copy
+    before = _tracks(app)
+    root.rename(root.with_name("unmounted"))
+    summary = app.scanner.scan()
+    assert summary.removed == 0
+    assert len(summary.problems) == 1
+    assert "missing" in summary.problems[0]
+    assert _tracks(app) == before
+    root.with_name("unmounted").rename(root)
+    again = app.scanner.scan()
+    assert (again.added, again.removed, again.unchanged) == (0, 0, len(DEMO_LIBRARY.music))
