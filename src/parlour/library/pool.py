@@ -8,6 +8,7 @@ flight are retried one by one so that only the guilty file is marked failed.
 
 import multiprocessing
 import os
+import queue
 import resource
 import signal
 import sys
@@ -199,6 +200,47 @@ class ProbePool:
                 in_flight.clear()
                 suspects.extend(broken)
             self._reset()
+
+    def stream(
+        self, kind: LibraryKind, jobs: Iterable[ProbeJob], buffer: int
+    ) -> Iterator[ScannedFile]:
+        """Like ``scan``, but collected by a thread of its own, up to ``buffer`` results
+        ahead, so that the workers are fed new files while the caller is busy (writing
+        the previous batch to the catalogue, say)."""
+        done = object()
+        results: queue.Queue[object] = queue.Queue(maxsize=max(1, buffer))
+        stop = threading.Event()
+
+        def put(item: object) -> None:
+            while not stop.is_set():
+                try:
+                    results.put(item, timeout=0.5)
+                    return
+                except queue.Full:
+                    continue
+
+        def collect() -> None:
+            try:
+                for scanned in self.scan(kind, jobs):
+                    put(scanned)
+                    if stop.is_set():
+                        return
+            except BaseException as exc:  # handed over and re-raised by the consumer
+                put(exc)
+            finally:
+                put(done)
+
+        collector = threading.Thread(target=collect, name="parlour-probe-results", daemon=True)
+        collector.start()
+        try:
+            while (item := results.get()) is not done:
+                if isinstance(item, BaseException):
+                    raise item
+                assert isinstance(item, ScannedFile)
+                yield item
+        finally:
+            stop.set()
+            collector.join(timeout=60)
 
     def close(self) -> None:
         self._reset()

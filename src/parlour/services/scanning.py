@@ -13,7 +13,6 @@ import fcntl
 import hashlib
 import logging
 import os
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parlour.domain.media import LibraryKind
 from parlour.domain.records import ScannedFile
 from parlour.library.interpret import display, name_classifier, plan_sidecars
 from parlour.library.pool import ProbeJob, ProbePool
@@ -363,7 +361,7 @@ class Scanner:
                 scan_store.mark_dirty(conn, old_folders)
             batch.clear()
 
-        for scanned in self._results(lib.kind, [job for job, _ in jobs]):
+        for scanned in self.pool.stream(lib.kind, [job for job, _ in jobs], self.batch_files * 2):
             if (
                 scanned.file_id is None
                 and scanned.error is None
@@ -394,44 +392,6 @@ class Scanner:
         flush()
         if progress is not None:
             progress(state)
-
-    def _results(self, kind: LibraryKind, jobs: list[ProbeJob]) -> Iterator[ScannedFile]:
-        """The pool's results, collected by a thread of their own so that the workers are
-        fed new files while this thread writes the previous batch to the catalogue."""
-        done = object()
-        results: queue.Queue[object] = queue.Queue(maxsize=self.batch_files * 2)
-        stop = threading.Event()
-
-        def put(item: object) -> None:
-            while not stop.is_set():
-                try:
-                    results.put(item, timeout=0.5)
-                    return
-                except queue.Full:
-                    continue
-
-        def collect() -> None:
-            try:
-                for scanned in self.pool.scan(kind, jobs):
-                    put(scanned)
-                    if stop.is_set():
-                        return
-            except BaseException as exc:  # handed over and re-raised by the consumer
-                put(exc)
-            finally:
-                put(done)
-
-        collector = threading.Thread(target=collect, name="parlour-probe-results", daemon=True)
-        collector.start()
-        try:
-            while (item := results.get()) is not done:
-                if isinstance(item, BaseException):
-                    raise item
-                assert isinstance(item, ScannedFile)
-                yield item
-        finally:
-            stop.set()
-            collector.join(timeout=60)
 
     def _sidecar_pass(self, lib: LibraryRow, writer: ItemWriter, summary: ScanSummary) -> list[str]:
         """Decorate every dirty folder; return their ids (still marked dirty)."""
