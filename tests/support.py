@@ -45,10 +45,32 @@ def parlour_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "parlour", *args]
 
 
-def run_parlour(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_parlour(
+    *args: str, timeout: float = 120, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        parlour_command(*args), capture_output=True, text=True, timeout=timeout, check=False
+        parlour_command(*args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        input=input,
     )
+
+
+def add_user(data_dir: Path, name: str, password: str, *, admin: bool = False) -> None:
+    flags = ["--admin"] if admin else []
+    result = run_parlour(
+        "--data-dir",
+        str(data_dir),
+        "user",
+        "add",
+        name,
+        *flags,
+        "--password-stdin",
+        input=password + "\n",
+    )
+    assert result.returncode == 0, result.stderr
 
 
 class ServerProcess:
@@ -57,6 +79,7 @@ class ServerProcess:
     def __init__(self, data_dir: Path, port: int) -> None:
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
+        self.headers: dict[str, str] = {}
         self.process = subprocess.Popen(
             parlour_command("serve", "--data-dir", str(data_dir), "--port", str(port)),
             stdout=subprocess.PIPE,
@@ -77,6 +100,16 @@ class ServerProcess:
                 pass
             time.sleep(0.1)
         raise AssertionError("server did not become ready in time")
+
+    def login(self, name: str, password: str) -> dict[str, str]:
+        """Sign in and return the headers that carry the token."""
+        response = httpx.post(
+            self.base + "/api/v1/auth/login",
+            json={"username": name, "password": password},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": "Bearer " + response.json()["token"]}
 
     def stop(self) -> None:
         self.process.terminate()

@@ -1,6 +1,8 @@
 """The composition root: Settings → catalogue → services → front ends."""
 
 from parlour.library.pool import ProbePool
+from parlour.secrets import load_secrets
+from parlour.services.accounts import AccountService
 from parlour.services.application import Parlour
 from parlour.services.libraries import LibraryService
 from parlour.services.scanning import Scanner
@@ -26,5 +28,6 @@ def build(settings: Settings) -> Parlour:
         pool=pool,
         scanner=scanner,
         libraries=LibraryService(catalogue),
+        accounts=AccountService(catalogue, load_secrets(settings.data_dir)),
         watcher=LibraryWatcher(scanner),
     )

@@ -1,7 +1,9 @@
 """The command line: parse, call the services, print. Nothing else lives here."""
 
 import argparse
+import getpass
 import os
+import secrets
 import shutil
 import sys
 import time
@@ -13,7 +15,8 @@ import orjson
 
 from parlour import __version__
 from parlour.app import build
-from parlour.domain.errors import ParlourError
+from parlour.domain.accounts import HOST
+from parlour.domain.errors import InvalidInputError, ParlourError
 from parlour.log import configure_logging
 from parlour.services.application import Parlour
 from parlour.services.scanning import ScanProgress, ScanSummary
@@ -99,7 +102,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
 def cmd_library_list(args: argparse.Namespace) -> int:
     parlour = _open(args)
     try:
-        libraries = parlour.libraries.list_all()
+        libraries = parlour.libraries.list_all(HOST)
     finally:
         parlour.close()
     if args.json:
@@ -130,6 +133,63 @@ def cmd_library_failures(args: argparse.Namespace) -> int:
     else:
         for failure in failures:
             print(f"{failure.path}: {failure.reason}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise InvalidInputError("the two passwords differ")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        user = parlour.accounts.add_user(args.name, _read_password(args), admin=args.admin)
+    finally:
+        parlour.close()
+    print(f"user {user.name!r} added ({user.role}); grant libraries with `parlour user grant`")
+    return 0
+
+
+def cmd_user_grant(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        user = parlour.accounts.grant(args.name, args.libraries, args.max_rating)
+        names = {lib.id: lib.name for lib in parlour.libraries.list_all(HOST)}
+    finally:
+        parlour.close()
+    granted = ", ".join(names[lib] for lib in user.library_ids) or "no library"
+    print(f"{user.name} may now see: {granted}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        users = parlour.accounts.list_users()
+    finally:
+        parlour.close()
+    if args.json:
+        rows = [
+            {
+                "id": u.id,
+                "name": u.name,
+                "role": u.role.value,
+                "disabled": u.disabled,
+                "libraries": list(u.library_ids),
+                "max_content_rating": u.max_content_rating,
+            }
+            for u in users
+        ]
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        return 0
+    for user in users:
+        state = " (disabled)" if user.disabled else ""
+        print(f"{user.name} [{user.role}]{state}: {len(user.library_ids)} libraries")
     return 0
 
 
@@ -175,7 +235,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"generated the demo library in {time.monotonic() - started:.1f} s"
             f" under {data_dir / 'demo-library'}"
         )
-        existing = {path for lib in parlour.libraries.list_all() for path in lib.paths}
+        existing = {path for lib in parlour.libraries.list_all(HOST) for path in lib.paths}
         names = {
             "music": "Demo Music",
             "movies": "Demo Films",
@@ -186,8 +246,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
             if os.path.realpath(root) not in existing:
                 parlour.libraries.add(kind, str(root), names[kind])
         _print_summary(parlour.scanner.scan(progress=ProgressBar()), sys.stdout)
-        for lib in parlour.libraries.list_all():
+        for lib in parlour.libraries.list_all(HOST):
             print(f"  {lib.name}: " + ", ".join(f"{v} {k}" for k, v in lib.counts.items()))
+        if not parlour.accounts.has_admin():
+            password = secrets.token_urlsafe(12)
+            parlour.accounts.add_user("admin", password, admin=True)
+            # Shown once, never stored in clear: the demo's only way in.
+            print(f"demo admin account: user 'admin', password '{password}' (shown only now)")
         if args.no_serve:
             return 0
         settings = parlour.settings
@@ -230,6 +295,26 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--full", action="store_true", help="read every file again, changed or not")
     scan.add_argument("--library", help="scan only this library (name or id)")
     scan.set_defaults(handler=cmd_scan)
+
+    user = commands.add_parser("user", parents=[common], help="add users and grant libraries")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    user_add = user_commands.add_parser("add", parents=[common], help="add a local account")
+    user_add.add_argument("name")
+    user_add.add_argument("--admin", action="store_true", help="may manage the server")
+    user_add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    user_add.set_defaults(handler=cmd_user_add)
+    grant = user_commands.add_parser(
+        "grant", parents=[common], help="set the libraries a user may see (by name or id)"
+    )
+    grant.add_argument("name")
+    grant.add_argument("libraries", nargs="*", metavar="LIBRARY")
+    grant.add_argument("--max-rating", help="highest content rating of films and shows shown")
+    grant.set_defaults(handler=cmd_user_grant)
+    user_list = user_commands.add_parser("list", parents=[common], help="list users")
+    user_list.add_argument("--json", action="store_true")
+    user_list.set_defaults(handler=cmd_user_list)
 
     library = commands.add_parser("library", parents=[common], help="add and list libraries")
     library_commands = library.add_subparsers(

@@ -30,7 +30,13 @@ class Settings(BaseModel):
     # the same pages); a crash loses at most one batch of work, never consistency.
     scan_batch_files: int = Field(2000, ge=1, le=100_000)
     watch: bool = True  # follow changes in library folders while serving
+    # Reverse proxies whose X-Forwarded-For is believed; nobody else's is (AU-09).
+    trusted_proxies: tuple[str, ...] = ()
     offline: bool = True  # master switch: no outbound connection of any kind
+
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        return frozenset(self.trusted_proxies)
 
     @property
     def catalogue_url(self) -> str:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.domain.accounts import HOST
 from parlour.services.application import Parlour
 from parlour.storage import schema as s
 from support import open_parlour, parlour_command, require_tool
@@ -104,7 +105,7 @@ def test_bad_files_are_recorded_with_reasons_and_the_rest_is_catalogued(
     for name in ("truncated.flac", "noise.mp3", "noise.ogg"):
         assert failures[name], name
     assert summary.failed == len(failures)
-    (music,) = app.libraries.list_all()
+    (music,) = app.libraries.list_all(HOST)
     # the two good tracks, "-i.mp3" and the non-UTF-8 name (same tags as the first good one)
     assert music.counts["tracks"] == 4
     assert music.counts["failed"] == len(failures)

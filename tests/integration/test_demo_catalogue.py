@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.domain.accounts import HOST
 from parlour.services.application import Parlour
 from parlour.storage import schema as s
 from support import DEMO_NAMES, run_parlour
@@ -16,7 +17,7 @@ CODECS = {"mp3": "mp3", "flac": "flac", "ogg": "vorbis", "opus": "opus", "m4a": 
 
 
 def _counts(parlour: Parlour) -> dict[str, dict[str, int]]:
-    return {lib.name: lib.counts for lib in parlour.libraries.list_all()}
+    return {lib.name: lib.counts for lib in parlour.libraries.list_all(HOST)}
 
 
 def test_counts_match_the_recipes(demo_catalogue: Parlour) -> None:

@@ -12,6 +12,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.domain.accounts import HOST
 from parlour.services.application import Parlour
 from parlour.storage import schema as s
 from support import open_parlour
@@ -41,7 +42,7 @@ def _tracks(app: Parlour) -> dict[str, tuple[str, str, str]]:
 
 
 def _counts(app: Parlour) -> dict[str, int]:
-    (music,) = app.libraries.list_all()
+    (music,) = app.libraries.list_all(HOST)
     return music.counts
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from parlour.demo.recipes import DEMO_LIBRARY
-from support import ServerProcess, free_port, run_parlour
+from support import ServerProcess, add_user, free_port, run_parlour
 
 TRACKS = [t for t in DEMO_LIBRARY.music if t.format in ("mp3", "flac")][:4]
 
@@ -30,16 +30,18 @@ def served(
         "--data-dir", str(data), "library", "add", "music", str(root), "--name", "Music"
     )
     assert added.returncode == 0, added.stderr
+    add_user(data, "keeper", "keeper-password", admin=True)
     server = ServerProcess(data, free_port())
     try:
         server.wait_ready()
+        server.headers = server.login("keeper", "keeper-password")
         yield server, root, data
     finally:
         server.stop()
 
 
 def _tracks(server: ServerProcess) -> int:
-    response = httpx.get(server.base + "/api/v1/libraries", timeout=5)
+    response = httpx.get(server.base + "/api/v1/libraries", headers=server.headers, timeout=5)
     assert response.status_code == 200
     (music,) = response.json()
     return int(music["counts"]["tracks"])
@@ -78,7 +80,9 @@ def test_unknown_routes_answer_problem_json(served: tuple[ServerProcess, Path, P
 def test_library_listing_has_the_design_fields(served: tuple[ServerProcess, Path, Path]) -> None:
     server, root, _ = served
     assert _wait_for(lambda: _tracks(server) == 3), "the startup scan did not catalogue the library"
-    (music,) = httpx.get(server.base + "/api/v1/libraries", timeout=5).json()
+    (music,) = httpx.get(
+        server.base + "/api/v1/libraries", headers=server.headers, timeout=5
+    ).json()
     assert music["name"] == "Music"
     assert music["kind"] == "music"
     assert music["paths"] == [str(root.resolve())]

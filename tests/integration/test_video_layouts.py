@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.domain.accounts import HOST
 from parlour.services.application import Parlour
 from parlour.storage import schema as s
 from support import open_parlour
@@ -207,7 +208,7 @@ def test_symlinks_leaving_the_root_are_followed_only_when_configured(
         try:
             app.libraries.add("music", str(root), "Music", follow_symlinks=follow)
             summary = app.scanner.scan()
-            (music,) = app.libraries.list_all()
+            (music,) = app.libraries.list_all(HOST)
         finally:
             app.close()
         assert music.counts["tracks"] == (1 if follow else 0)

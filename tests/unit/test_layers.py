@@ -38,6 +38,7 @@ LAYERS = (
     Layer("privacy", 1, packages=("parlour.privacy",)),
     Layer("settings", 1, exact=("parlour.settings",)),
     Layer("log", 1, exact=("parlour.log",)),
+    Layer("secrets", 1, exact=("parlour.secrets",)),
     Layer("services", 2, packages=("parlour.services",)),
     Layer("frontends", 3, packages=("parlour.frontends",)),
     # A tool of the composition root: only the root imports it.

@@ -23,3 +23,19 @@ class ConfigurationError(ParlourError):
 
 class ToolMissingError(ParlourError):
     """An external program Parlour needs (ffmpeg) cannot be found or run."""
+
+
+class AuthenticationError(ParlourError):
+    """No valid credentials: the same answer whether the user exists or not."""
+
+
+class PermissionDeniedError(ParlourError):
+    """The viewer is known but may not do this."""
+
+
+class RateLimitedError(ParlourError):
+    """Too many attempts; the caller may try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many attempts; try again in {retry_after} s")
+        self.retry_after = retry_after

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from parlour.library.pool import ProbePool
+from parlour.services.accounts import AccountService
 from parlour.services.libraries import LibraryService
 from parlour.services.scanning import Scanner
 from parlour.services.watching import LibraryWatcher
@@ -19,6 +20,7 @@ class Parlour:
     pool: ProbePool
     scanner: Scanner
     libraries: LibraryService
+    accounts: AccountService
     watcher: LibraryWatcher
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.domain.media import LibraryKind
 from parlour.storage import library_store
@@ -83,9 +84,10 @@ class LibraryService:
             )
             return self._info(conn, row)
 
-    def list_all(self) -> list[LibraryInfo]:
+    def list_all(self, viewer: Viewer) -> list[LibraryInfo]:
+        """The libraries ``viewer`` may see, with their counts."""
         with self.catalogue.reading() as conn:
-            return [self._info(conn, row) for row in library_store.list_libraries(conn)]
+            return [self._info(conn, row) for row in library_store.list_libraries(conn, viewer)]
 
     def failures(self, name_or_id: str) -> list[FailedFile]:
         with self.catalogue.reading() as conn:

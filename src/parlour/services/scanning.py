@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parlour.domain.accounts import HOST
 from parlour.domain.records import ScannedFile
 from parlour.library.interpret import display, name_classifier, plan_sidecars
 from parlour.library.pool import ProbeJob, ProbePool
@@ -142,7 +143,7 @@ class Scanner:
         summary = ScanSummary()
         with self.catalogue.reading() as conn:
             if library is None:
-                libraries = library_store.list_libraries(conn)
+                libraries = library_store.list_libraries(conn, HOST)
             else:
                 libraries = [library_store.find_library(conn, library)]
         with self._exclusive():
@@ -155,7 +156,7 @@ class Scanner:
         """Rescan just the folders around changed paths (what the watcher reports)."""
         summary = ScanSummary()
         with self.catalogue.reading() as conn:
-            libraries = library_store.list_libraries(conn)
+            libraries = library_store.list_libraries(conn, HOST)
         wanted: dict[str, dict[str, list[bytes]]] = {}
         for raw in paths:
             path = os.fsencode(raw)

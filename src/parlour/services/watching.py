@@ -4,6 +4,7 @@ import logging
 import os
 import threading
 
+from parlour.domain.accounts import HOST
 from parlour.library.watcher import watch_folders
 from parlour.services.scanning import Scanner, ScanSummary
 from parlour.storage import library_store
@@ -24,7 +25,7 @@ class LibraryWatcher:
         with self.scanner.catalogue.reading() as conn:
             return [
                 path
-                for lib in library_store.list_libraries(conn)
+                for lib in library_store.list_libraries(conn, HOST)
                 for _, path in lib.roots
                 if os.path.isdir(path)
             ]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from parlour.domain.accounts import Viewer
 from parlour.domain.errors import ConflictError, NotFoundError
 from parlour.domain.ids import new_id
 from parlour.domain.media import LibraryKind
@@ -48,8 +49,14 @@ def _rows(conn: Connection, where: object = None) -> list[LibraryRow]:
     ]
 
 
-def list_libraries(conn: Connection) -> list[LibraryRow]:
-    return _rows(conn)
+def list_libraries(conn: Connection, viewer: Viewer) -> list[LibraryRow]:
+    """The libraries ``viewer`` may see: every one for an admin, else the granted ones."""
+    if viewer.is_admin:
+        return _rows(conn)
+    granted = select(s.library_grants.c.library_id).where(
+        s.library_grants.c.user_id == viewer.user_id
+    )
+    return _rows(conn, s.libraries.c.id.in_(granted))
 
 
 def find_library(conn: Connection, name_or_id: str) -> LibraryRow:

@@ -415,3 +415,41 @@ search_entries = Table(
     Column("context", Text, nullable=False),  # artist / album / show names around the item
     Column("people", Text, nullable=False),  # cast and crew
 )
+
+# -- accounts ------------------------------------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("name", String(100), nullable=False),
+    Column("name_key", String(100), nullable=False, unique=True),  # domain.accounts.name_key
+    Column("password_hash", Text, nullable=False),  # argon2id
+    Column("role", String(8), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("max_content_rating", String(32)),
+    Column("created_at", BigInteger, nullable=False),
+    Column("password_changed_at", BigInteger, nullable=False),
+)
+
+# Sessions and named device tokens. Only a keyed hash of each token is stored.
+auth_tokens = Table(
+    "auth_tokens",
+    metadata,
+    _id(),
+    _ref("user_id", "users.id"),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("kind", String(8), nullable=False),  # "session" | "device"
+    Column("label", String(100)),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_used_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+)
+
+library_grants = Table(
+    "library_grants",
+    metadata,
+    _ref("user_id", "users.id", indexed=False),
+    _ref("library_id", "libraries.id"),
+    UniqueConstraint("user_id", "library_id", name="uq_library_grants_pair"),
+)

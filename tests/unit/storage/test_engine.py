@@ -39,7 +39,8 @@ def test_opening_twice_is_a_no_op_and_uses_wal(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert (
-                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                == SCHEMA_REVISION
             )
     finally:
         catalogue.close()

@@ -1,4 +1,8 @@
-"""The Starlette application: routes map one to one onto services and answer in JSON."""
+"""The Starlette application: routes map one to one onto services and answer in JSON.
+
+Every route needs a signed-in viewer unless it is in ``PUBLIC_ROUTES``; a test calls
+every registered route anonymously to hold that true.
+"""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,14 +11,18 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from parlour import __version__
+from parlour.domain.accounts import UserInfo, Viewer
+from parlour.domain.errors import InvalidInputError
+from parlour.frontends.web.auth import bearer_token, signed_in, source_address
 from parlour.frontends.web.errors import problem_handlers
 from parlour.services.application import Parlour
+
+PUBLIC_ROUTES = frozenset({"/healthz", "/api/v1/auth/login"})
+_MAX_BODY = 64 * 1024
 
 
 class JSONResponse(Response):
@@ -24,14 +32,80 @@ class JSONResponse(Response):
         return orjson.dumps(content)
 
 
+async def _json_body(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > _MAX_BODY:
+        raise InvalidInputError("request body too large")
+    try:
+        data = orjson.loads(body or b"{}")
+    except orjson.JSONDecodeError:
+        raise InvalidInputError("the body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise InvalidInputError("the body must be a JSON object")
+    return data
+
+
+def _text_field(data: dict[str, Any], name: str, *, required: bool = True) -> str | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise InvalidInputError(f"{name!r} must be a non-empty string")
+    return value
+
+
+def _user_json(user: UserInfo | Viewer) -> dict[str, Any]:
+    if isinstance(user, Viewer):
+        return {"id": user.user_id, "name": user.name, "role": user.role.value}
+    return {"id": user.id, "name": user.name, "role": user.role.value}
+
+
 async def healthz(_request: Request) -> Response:
     # No details: this route is public.
     return JSONResponse({"status": "ok"})
 
 
-async def list_libraries(request: Request) -> Response:
+async def login(request: Request) -> Response:
     parlour: Parlour = request.app.state.parlour
-    libraries = await run_in_threadpool(parlour.libraries.list_all)
+    data = await _json_body(request)
+    username = _text_field(data, "username")
+    password = _text_field(data, "password")
+    device = _text_field(data, "device", required=False)
+    source = source_address(request, parlour.settings.trusted_proxy_set)
+    assert username is not None and password is not None
+    token, viewer = await run_in_threadpool(
+        parlour.accounts.login, username, password, source, device=device
+    )
+    return JSONResponse({"token": token, "user": _user_json(viewer)})
+
+
+async def logout(request: Request, _viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    token = bearer_token(request)
+    assert token is not None  # signed_in checked it
+    await run_in_threadpool(parlour.accounts.logout, token)
+    return Response(status_code=204)
+
+
+async def me(_request: Request, viewer: Viewer) -> Response:
+    body = _user_json(viewer) | {"libraries": sorted(viewer.library_ids)}
+    return JSONResponse(body)
+
+
+async def my_tokens(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    return JSONResponse(await run_in_threadpool(parlour.accounts.tokens, viewer))
+
+
+async def revoke_token(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    await run_in_threadpool(parlour.accounts.revoke, viewer, request.path_params["token_id"])
+    return Response(status_code=204)
+
+
+async def list_libraries(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    libraries = await run_in_threadpool(parlour.libraries.list_all, viewer)
     return JSONResponse([library.as_json() for library in libraries])
 
 
@@ -49,17 +123,15 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
             # down, so code after the server's run() may never execute.
             parlour.close()
 
-    app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/api/v1/libraries", list_libraries, methods=["GET"]),
-        ],
-        exception_handlers=problem_handlers(),
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/v1/auth/login", login, methods=["POST"]),
+        Route("/api/v1/auth/logout", signed_in(logout), methods=["POST"]),
+        Route("/api/v1/me", signed_in(me), methods=["GET"]),
+        Route("/api/v1/me/tokens", signed_in(my_tokens), methods=["GET"]),
+        Route("/api/v1/me/tokens/{token_id}", signed_in(revoke_token), methods=["DELETE"]),
+        Route("/api/v1/libraries", signed_in(list_libraries), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers=problem_handlers(), lifespan=lifespan)
     app.state.parlour = parlour
-    app.state.version = __version__
     return app
-
-
-__all__ = ["HTTPException", "create_app"]

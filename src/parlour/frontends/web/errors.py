@@ -9,9 +9,24 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from parlour.domain.errors import ConflictError, InvalidInputError, NotFoundError, ParlourError
+from parlour.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ParlourError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
 
-_STATUS = {NotFoundError: 404, InvalidInputError: 400, ConflictError: 409}
+_STATUS = {
+    NotFoundError: 404,
+    InvalidInputError: 400,
+    ConflictError: 409,
+    AuthenticationError: 401,
+    PermissionDeniedError: 403,
+    RateLimitedError: 429,
+}
 
 
 def problem(status: int, detail: str | None = None) -> Response:
@@ -34,7 +49,12 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
 
 async def _parlour_error(_request: Request, exc: Exception) -> Response:
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
-    return problem(status, str(exc) if status != 500 else None)
+    response = problem(status, str(exc) if status != 500 else None)
+    if isinstance(exc, RateLimitedError):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, AuthenticationError):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="parlour"'
+    return response
 
 
 def problem_handlers() -> dict[Any, Callable[[Request, Exception], Awaitable[Response]]]:

@@ -1,0 +1,56 @@
+"""Who is calling: bearer tokens, the source address, and deny-by-default routes."""
+
+import ipaddress
+from collections.abc import Awaitable, Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from parlour.domain.accounts import Viewer
+from parlour.domain.errors import AuthenticationError
+from parlour.services.application import Parlour
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+ViewerEndpoint = Callable[[Request, Viewer], Awaitable[Response]]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def source_address(request: Request, trusted_proxies: frozenset[str]) -> str:
+    """The caller's address. Forwarded headers count only when the peer is a configured
+    proxy: being "on the local network" is never a credential (AU-09)."""
+    peer = request.client.host if request.client else "unknown"
+    if peer not in trusted_proxies:
+        return peer
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+    for candidate in reversed([part for part in forwarded if part]):
+        if candidate in trusted_proxies:
+            continue
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            break
+    return peer
+
+
+def signed_in(endpoint: ViewerEndpoint) -> Endpoint:
+    """Wrap an endpoint so that it runs only for a valid token; 401 otherwise."""
+
+    async def guarded(request: Request) -> Response:
+        parlour: Parlour = request.app.state.parlour
+        token = bearer_token(request)
+        if token is None:
+            raise AuthenticationError("sign in first: send Authorization: Bearer TOKEN")
+        viewer = await run_in_threadpool(parlour.accounts.viewer, token)
+        return await endpoint(request, viewer)
+
+    guarded.__name__ = endpoint.__name__
+    guarded.__doc__ = endpoint.__doc__
+    return guarded

@@ -1,0 +1,163 @@
+"""Accounts: users, logins, tokens and library grants. Local accounts only, ever."""
+
+import logging
+import time
+
+from parlour.domain.accounts import Role, UserInfo, Viewer, name_key
+from parlour.domain.errors import AuthenticationError, InvalidInputError, NotFoundError
+from parlour.secrets import Secrets
+from parlour.services.credentials import LoginLimiter, PasswordHasher, new_token, token_digest
+from parlour.storage import account_store, library_store
+from parlour.storage.engine import Catalogue
+
+log = logging.getLogger(__name__)
+
+SESSION_IDLE_S = 30 * 86400  # a browser session unused for a month signs out
+SESSION_LIFETIME_S = 90 * 86400  # and no session lives longer than this
+DEVICE_IDLE_S = 90 * 86400  # a device token unused for 90 days is removed (P-12)
+DEVICE_LIFETIME_S = 10 * 365 * 86400
+_TOUCH_EVERY_S = 60  # last-used times are written at most once a minute per token
+MIN_PASSWORD = 8
+
+
+class AccountService:
+    def __init__(
+        self, catalogue: Catalogue, secrets: Secrets, limiter: LoginLimiter | None = None
+    ) -> None:
+        self.catalogue = catalogue
+        self.secrets = secrets
+        self.hasher = PasswordHasher()
+        self.limiter = limiter or LoginLimiter()
+
+    # -- users -------------------------------------------------------------------------
+
+    def add_user(self, name: str, password: str, *, admin: bool = False) -> UserInfo:
+        clean = name.strip()
+        if not clean or len(clean) > 100 or any(ord(c) < 32 for c in clean):
+            raise InvalidInputError("a user name is 1 to 100 printable characters")
+        _check_password(password)
+        password_hash = self.hasher.hash(password)
+        role = Role.ADMIN if admin else Role.USER
+        with self.catalogue.writing() as conn:
+            user_id = account_store.create_user(conn, clean, password_hash, role, _now())
+            return account_store.user_info(conn, user_id)
+
+    def has_admin(self) -> bool:
+        with self.catalogue.reading() as conn:
+            return account_store.count_admins(conn) > 0
+
+    def list_users(self) -> list[UserInfo]:
+        with self.catalogue.reading() as conn:
+            return account_store.list_users(conn)
+
+    def grant(self, user: str, libraries: list[str], max_rating: str | None = None) -> UserInfo:
+        """Set exactly which libraries (by name or id) a user may see."""
+        with self.catalogue.writing() as conn:
+            info = account_store.user_info(conn, user)
+            ids = [library_store.find_library(conn, lib).id for lib in libraries]
+            account_store.set_grants(conn, info.id, ids, max_rating)
+            return account_store.user_info(conn, info.id)
+
+    def change_password(self, user: str, password: str) -> None:
+        """Set a new password and sign the user out everywhere."""
+        _check_password(password)
+        password_hash = self.hasher.hash(password)
+        with self.catalogue.writing() as conn:
+            info = account_store.user_info(conn, user)
+            account_store.set_password_hash(conn, info.id, password_hash, _now())
+            account_store.delete_tokens_of(conn, info.id)
+
+    def set_disabled(self, user: str, disabled: bool) -> None:
+        with self.catalogue.writing() as conn:
+            info = account_store.user_info(conn, user)
+            account_store.set_disabled(conn, info.id, disabled)
+            if disabled:
+                account_store.delete_tokens_of(conn, info.id)
+
+    # -- signing in ----------------------------------------------------------------------
+
+    def login(
+        self, name: str, password: str, source: str, *, device: str | None = None
+    ) -> tuple[str, Viewer]:
+        """Check a password and issue a token: a session, or a named device token.
+
+        An unknown or disabled user costs the same hash and gets the same error as a
+        wrong password; failures are limited per account and source address.
+        """
+        key = name_key(name)
+        self.limiter.check(key, source)
+        with self.catalogue.reading() as conn:
+            user = account_store.find_user(conn, name)
+        usable = user is not None and not user.disabled
+        if not self.hasher.verify(user.password_hash if usable and user else None, password):
+            self.limiter.failed(key, source)
+            log.info("failed login from %s", source)
+            raise AuthenticationError("wrong user name or password")
+        assert user is not None
+        self.limiter.succeeded(key, source)
+        token = new_token()
+        now = _now()
+        kind = "device" if device else "session"
+        lifetime = DEVICE_LIFETIME_S if device else SESSION_LIFETIME_S
+        with self.catalogue.writing() as conn:
+            if self.hasher.needs_rehash(user.password_hash):
+                account_store.set_password_hash(conn, user.id, self.hasher.hash(password), None)
+            account_store.add_token(
+                conn,
+                user.id,
+                token_digest(self.secrets.token_key, token),
+                kind,
+                device,
+                now,
+                now + lifetime,
+            )
+        return token, self.viewer(token)
+
+    def viewer(self, token: str) -> Viewer:
+        """The viewer a bearer or session token stands for; AuthenticationError if none."""
+        if not token or len(token) > 200:
+            raise AuthenticationError("missing or malformed token")
+        digest = token_digest(self.secrets.token_key, token)
+        with self.catalogue.reading() as conn:
+            owner = account_store.viewer_for_token(conn, digest)
+        if owner is None:
+            raise AuthenticationError("invalid or revoked token")
+        now = _now()
+        idle = DEVICE_IDLE_S if owner.kind == "device" else SESSION_IDLE_S
+        if now >= owner.expires_at or now - owner.last_used_at >= idle:
+            with self.catalogue.writing() as conn:
+                account_store.delete_token(conn, owner.token_id)
+            raise AuthenticationError("token expired")
+        if now - owner.last_used_at >= _TOUCH_EVERY_S:
+            with self.catalogue.writing() as conn:
+                account_store.touch_token(conn, owner.token_id, now)
+        return owner.viewer
+
+    def logout(self, token: str) -> None:
+        """Revoke this token (other sessions of the user stay)."""
+        digest = token_digest(self.secrets.token_key, token)
+        with self.catalogue.writing() as conn:
+            owner = account_store.viewer_for_token(conn, digest)
+            if owner is not None:
+                account_store.delete_token(conn, owner.token_id)
+
+    def tokens(self, viewer: Viewer) -> list[dict[str, object]]:
+        with self.catalogue.reading() as conn:
+            return account_store.list_tokens(conn, viewer.user_id)
+
+    def revoke(self, viewer: Viewer, token_id: str) -> None:
+        """Revoke one of the viewer's own tokens; another user's id is simply not found."""
+        with self.catalogue.writing() as conn:
+            if not account_store.delete_token(conn, token_id, viewer.user_id):
+                raise NotFoundError("no such token")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInputError(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > 1024:
+        raise InvalidInputError("a password is at most 1,024 characters")
+
+
+def _now() -> int:
+    return int(time.time())
