@@ -203,7 +203,15 @@ def _serve(parlour: Parlour, host: str, port: int, *, watch: bool) -> int:
     app = create_app(parlour, watch=watch)
     print(f"Parlour {__version__} serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", access_log=False, server_header=False
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, which would let any
+        # local process pick its source address; Parlour decides (settings.trusted_proxies).
+        proxy_headers=False,
     )
     uvicorn.Server(config).run()
     return 0

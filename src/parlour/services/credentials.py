@@ -112,7 +112,7 @@ class LoginLimiter:
     def failed(self, account: str, source: str) -> None:
         now = self.clock()
         with self._lock:
-            if len(self._failures) >= self.max_keys:
+            while self._failures and len(self._failures) > self.max_keys - 2:
                 self._failures.pop(next(iter(self._failures)))  # oldest key: memory stays bounded
             for key in ((account, source), (source,)):
                 self._recent(key, now)

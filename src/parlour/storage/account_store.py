@@ -209,4 +209,5 @@ def list_tokens(conn: Connection, user_id: str) -> list[dict[str, object]]:
         .where(t.user_id == user_id)
         .order_by(t.created_at)
     ).all()
-    return [dict(row._mapping) for row in rows]
+    # Column names are str subclasses (quoted_name), which orjson refuses as keys.
+    return [{str(key): value for key, value in row._asdict().items()} for row in rows]

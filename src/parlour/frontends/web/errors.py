@@ -1,5 +1,6 @@
 """Errors as RFC 9457 problem+json."""
 
+import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -18,6 +19,8 @@ from parlour.domain.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
+
+log = logging.getLogger(__name__)
 
 _STATUS = {
     NotFoundError: 404,
@@ -57,5 +60,11 @@ async def _parlour_error(_request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _unexpected_error(_request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(500)
+
+
 def problem_handlers() -> dict[Any, Callable[[Request, Exception], Awaitable[Response]]]:
-    return {HTTPException: _http_error, ParlourError: _parlour_error}
+    # Exception (500) is served by Starlette's outermost middleware, still as problem+json.
+    return {HTTPException: _http_error, ParlourError: _parlour_error, Exception: _unexpected_error}

@@ -1,0 +1,190 @@
+"""Accounts over real HTTP: sign-in, tokens, revocation, the limiter, grants, and a
+route inventory that keeps every route behind sign-in unless it is listed public."""
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from parlour.frontends.web.app import PUBLIC_ROUTES, create_app
+from support import ServerProcess, add_user, free_port, open_parlour, run_parlour
+
+PASSWORDS = {"root": "root-password", "alice": "alice-password", "bob": "bob-password"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, Path]]:
+    base = tmp_path_factory.mktemp("accounts")
+    data = base / "data"
+    for kind, name in (("music", "Alice Music"), ("photos", "Bob Photos"), ("movies", "Films")):
+        (base / name).mkdir()
+        result = run_parlour(
+            "--data-dir", str(data), "library", "add", kind, str(base / name), "--name", name
+        )
+        assert result.returncode == 0, result.stderr
+    add_user(data, "root", PASSWORDS["root"], admin=True)
+    add_user(data, "alice", PASSWORDS["alice"])
+    add_user(data, "bob", PASSWORDS["bob"])
+    assert (
+        run_parlour(
+            "--data-dir", str(data), "user", "grant", "alice", "Alice Music", "Films"
+        ).returncode
+        == 0
+    )
+    assert (
+        run_parlour("--data-dir", str(data), "user", "grant", "bob", "Bob Photos").returncode == 0
+    )
+    process = ServerProcess(data, free_port())
+    try:
+        process.wait_ready()
+        yield process, data
+    finally:
+        process.stop()
+
+
+def _libraries(server: ServerProcess, headers: dict[str, str]) -> set[str]:
+    response = httpx.get(server.base + "/api/v1/libraries", headers=headers, timeout=5)
+    assert response.status_code == 200, response.text
+    return {lib["name"] for lib in response.json()}
+
+
+def test_each_user_sees_only_granted_libraries(server: tuple[ServerProcess, Path]) -> None:
+    process, _ = server
+    assert _libraries(process, process.login("alice", PASSWORDS["alice"])) == {
+        "Alice Music",
+        "Films",
+    }
+    assert _libraries(process, process.login("bob", PASSWORDS["bob"])) == {"Bob Photos"}
+    assert _libraries(process, process.login("root", PASSWORDS["root"])) == {
+        "Alice Music",
+        "Bob Photos",
+        "Films",
+    }
+
+
+def test_user_names_match_case_and_width_insensitively(server: tuple[ServerProcess, Path]) -> None:
+    process, _ = server
+    full_width = "\uff21\uff2c\uff29\uff23\uff25"  # "ALICE" in full-width capitals
+    headers = process.login(full_width, PASSWORDS["alice"])
+    me = httpx.get(process.base + "/api/v1/me", headers=headers, timeout=5).json()
+    assert me["name"] == "alice"
+
+
+def _login(process: ServerProcess, name: str, password: str, **kwargs: object) -> httpx.Response:
+    return httpx.post(
+        process.base + "/api/v1/auth/login",
+        json={"username": name, "password": password},
+        timeout=10,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_unknown_users_and_wrong_passwords_get_the_same_answer(
+    server: tuple[ServerProcess, Path],
+) -> None:
+    process, _ = server
+    wrong = _login(process, "bob", "not-his-password")
+    unknown = _login(process, "nobody-at-all", "not-his-password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+    assert wrong.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("body", [b"", b"[]", b"{not json", b'{"username": 3, "password": "x"}'])
+def test_malformed_logins_get_a_clear_400(server: tuple[ServerProcess, Path], body: bytes) -> None:
+    process, _ = server
+    response = httpx.post(process.base + "/api/v1/auth/login", content=body, timeout=5)
+    assert response.status_code == 400
+    assert response.json()["status"] == 400
+
+
+def test_logout_revokes_the_token_at_once(server: tuple[ServerProcess, Path]) -> None:
+    process, _ = server
+    headers = process.login("alice", PASSWORDS["alice"])
+    assert httpx.get(process.base + "/api/v1/me", headers=headers, timeout=5).status_code == 200
+    assert (
+        httpx.post(process.base + "/api/v1/auth/logout", headers=headers, timeout=5).status_code
+        == 204
+    )
+    after = httpx.get(process.base + "/api/v1/me", headers=headers, timeout=5)
+    assert after.status_code == 401
+    assert after.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_disabling_a_user_revokes_their_tokens_within_a_second(
+    server: tuple[ServerProcess, Path],
+) -> None:
+    process, data = server
+    add_user(data, "carol", "carol-password")
+    headers = process.login("carol", "carol-password")
+    app = open_parlour(data)
+    try:
+        app.accounts.set_disabled("carol", True)
+    finally:
+        app.close()
+    deadline = time.monotonic() + 1
+    status = 200
+    while time.monotonic() < deadline and status != 401:
+        status = httpx.get(process.base + "/api/v1/me", headers=headers, timeout=5).status_code
+    assert status == 401
+    assert _login(process, "carol", "carol-password").status_code == 401
+
+
+def test_a_user_cannot_revoke_another_users_token(server: tuple[ServerProcess, Path]) -> None:
+    process, _ = server
+    alice = process.login("alice", PASSWORDS["alice"])
+    bob = process.login("bob", PASSWORDS["bob"])
+    bobs = httpx.get(process.base + "/api/v1/me/tokens", headers=bob, timeout=5).json()
+    assert bobs and all("token_hash" not in token for token in bobs)
+    response = httpx.delete(
+        process.base + f"/api/v1/me/tokens/{bobs[0]['id']}", headers=alice, timeout=5
+    )
+    assert response.status_code == 404
+    assert httpx.get(process.base + "/api/v1/me", headers=bob, timeout=5).status_code == 200
+    own = httpx.delete(process.base + f"/api/v1/me/tokens/{bobs[0]['id']}", headers=bob, timeout=5)
+    assert own.status_code == 204
+
+
+def test_login_limiter_answers_429_per_account_and_address(
+    server: tuple[ServerProcess, Path],
+) -> None:
+    process, _ = server
+    add_user(server[1], "dave", "dave-password")
+    for _ in range(10):
+        assert _login(process, "dave", "guess").status_code == 401
+    limited = _login(process, "dave", "dave-password")
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) > 0
+    # A forwarded header from an untrusted peer changes nothing.
+    spoofed = _login(process, "dave", "dave-password", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert spoofed.status_code == 429
+    # The owner from another address is not locked out.
+    other = httpx.HTTPTransport(local_address="127.0.0.2")
+    with httpx.Client(transport=other, timeout=10) as client:
+        response = client.post(
+            f"http://127.0.0.1:{process.port}/api/v1/auth/login",
+            json={"username": "dave", "password": "dave-password"},
+        )
+    assert response.status_code == 200
+
+
+def test_every_route_needs_sign_in_unless_listed_public(server: tuple[ServerProcess, Path]) -> None:
+    process, data = server
+    app = open_parlour(data)
+    try:
+        routes = create_app(app, watch=False).routes
+    finally:
+        app.close()
+    checked = 0
+    for route in routes:
+        path = route.path.replace("{token_id}", "0" * 32)  # type: ignore[attr-defined]
+        for method in sorted(route.methods - {"HEAD"}):  # type: ignore[attr-defined]
+            response = httpx.request(method, process.base + path, timeout=5)
+            if route.path in PUBLIC_ROUTES:  # type: ignore[attr-defined]
+                assert response.status_code != 401, (method, path)
+            else:
+                assert response.status_code == 401, (method, path, response.status_code)
+            checked += 1
+    assert checked >= len(PUBLIC_ROUTES) + 5
