@@ -4,6 +4,7 @@ from parlour.library.pool import ProbePool
 from parlour.secrets import load_secrets
 from parlour.services.accounts import AccountService
 from parlour.services.application import Parlour
+from parlour.services.catalog import CatalogService
 from parlour.services.libraries import LibraryService
 from parlour.services.scanning import Scanner
 from parlour.services.watching import LibraryWatcher
@@ -29,5 +30,6 @@ def build(settings: Settings) -> Parlour:
         scanner=scanner,
         libraries=LibraryService(catalogue),
         accounts=AccountService(catalogue, load_secrets(settings.data_dir)),
+        catalog=CatalogService(catalogue),
         watcher=LibraryWatcher(scanner),
     )

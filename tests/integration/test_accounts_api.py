@@ -1,7 +1,7 @@
 """Accounts over real HTTP: sign-in, tokens, revocation, the limiter, grants, and a
 route inventory that keeps every route behind sign-in unless it is listed public."""
 
-import time
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,10 +124,9 @@ def test_disabling_a_user_revokes_their_tokens_within_a_second(
         app.accounts.set_disabled("carol", True)
     finally:
         app.close()
-    deadline = time.monotonic() + 1
-    status = 200
-    while time.monotonic() < deadline and status != 401:
-        status = httpx.get(process.base + "/api/v1/me", headers=headers, timeout=5).status_code
+    # Revocation is in the catalogue the server reads on every request: the very next
+    # request is refused, well within the promised second.
+    status = httpx.get(process.base + "/api/v1/me", headers=headers, timeout=5).status_code
     assert status == 401
     assert _login(process, "carol", "carol-password").status_code == 401
 
@@ -179,7 +178,7 @@ def test_every_route_needs_sign_in_unless_listed_public(server: tuple[ServerProc
         app.close()
     checked = 0
     for route in routes:
-        path = route.path.replace("{token_id}", "0" * 32)  # type: ignore[attr-defined]
+        path = re.sub(r"\{[a-z_]+\}", "0" * 32, route.path)  # type: ignore[attr-defined]
         for method in sorted(route.methods - {"HEAD"}):  # type: ignore[attr-defined]
             response = httpx.request(method, process.base + path, timeout=5)
             if route.path in PUBLIC_ROUTES:  # type: ignore[attr-defined]
@@ -187,4 +186,4 @@ def test_every_route_needs_sign_in_unless_listed_public(server: tuple[ServerProc
             else:
                 assert response.status_code == 401, (method, path, response.status_code)
             checked += 1
-    assert checked >= len(PUBLIC_ROUTES) + 5
+    assert checked >= len(PUBLIC_ROUTES) + 15

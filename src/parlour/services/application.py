@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from parlour.library.pool import ProbePool
 from parlour.services.accounts import AccountService
+from parlour.services.catalog import CatalogService
 from parlour.services.libraries import LibraryService
 from parlour.services.scanning import Scanner
 from parlour.services.watching import LibraryWatcher
@@ -21,6 +22,7 @@ class Parlour:
     scanner: Scanner
     libraries: LibraryService
     accounts: AccountService
+    catalog: CatalogService
     watcher: LibraryWatcher
 
     def close(self) -> None:

@@ -24,8 +24,14 @@ class PasswordHasher:
     def __init__(self) -> None:
         self._hasher = argon2.PasswordHasher.from_parameters(_PARAMETERS)
         self._slots = threading.BoundedSemaphore(_CONCURRENT_HASHES)
-        # Checked when the user does not exist, so an unknown name costs the same time.
-        self._dummy = self.hash(secrets.token_hex(16))
+        self._dummy: str | None = None
+
+    def _dummy_hash(self) -> str:
+        """Checked when the user does not exist, so an unknown name costs the same time.
+        Made on first need: commands that never verify a password skip its 0.2 s."""
+        if self._dummy is None:
+            self._dummy = self.hash(secrets.token_hex(16))
+        return self._dummy
 
     def hash(self, password: str) -> str:
         with self._slots:
@@ -33,11 +39,10 @@ class PasswordHasher:
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         """True if ``password`` matches; with no hash, the same work for a False."""
+        against = password_hash or self._dummy_hash()
         with self._slots:
             try:
-                return self._hasher.verify(password_hash or self._dummy, password) and bool(
-                    password_hash
-                )
+                return self._hasher.verify(against, password) and bool(password_hash)
             except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
                 return False
 

@@ -17,19 +17,14 @@ from starlette.routing import Route
 
 from parlour.domain.accounts import UserInfo, Viewer
 from parlour.domain.errors import InvalidInputError
+from parlour.frontends.web import browse
 from parlour.frontends.web.auth import bearer_token, signed_in, source_address
 from parlour.frontends.web.errors import problem_handlers
+from parlour.frontends.web.json import JSONResponse
 from parlour.services.application import Parlour
 
 PUBLIC_ROUTES = frozenset({"/healthz", "/api/v1/auth/login"})
 _MAX_BODY = 64 * 1024
-
-
-class JSONResponse(Response):
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -131,6 +126,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         Route("/api/v1/me/tokens", signed_in(my_tokens), methods=["GET"]),
         Route("/api/v1/me/tokens/{token_id}", signed_in(revoke_token), methods=["DELETE"]),
         Route("/api/v1/libraries", signed_in(list_libraries), methods=["GET"]),
+        *browse.ROUTES,
     ]
     app = Starlette(routes=routes, exception_handlers=problem_handlers(), lifespan=lifespan)
     app.state.parlour = parlour
