@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from parlour.frontends.web.app import PUBLIC_ROUTES, create_app
-from support import ServerProcess, add_user, free_port, open_parlour, run_parlour
+from support import ServerProcess, add_user, free_port, open_parlour
 
 PASSWORDS = {"root": "root-password", "alice": "alice-password", "bob": "bob-password"}
 
@@ -18,24 +18,17 @@ PASSWORDS = {"root": "root-password", "alice": "alice-password", "bob": "bob-pas
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, Path]]:
     base = tmp_path_factory.mktemp("accounts")
     data = base / "data"
-    for kind, name in (("music", "Alice Music"), ("photos", "Bob Photos"), ("movies", "Films")):
-        (base / name).mkdir()
-        result = run_parlour(
-            "--data-dir", str(data), "library", "add", kind, str(base / name), "--name", name
-        )
-        assert result.returncode == 0, result.stderr
-    add_user(data, "root", PASSWORDS["root"], admin=True)
-    add_user(data, "alice", PASSWORDS["alice"])
-    add_user(data, "bob", PASSWORDS["bob"])
-    assert (
-        run_parlour(
-            "--data-dir", str(data), "user", "grant", "alice", "Alice Music", "Films"
-        ).returncode
-        == 0
-    )
-    assert (
-        run_parlour("--data-dir", str(data), "user", "grant", "bob", "Bob Photos").returncode == 0
-    )
+    app = open_parlour(data)
+    try:
+        for kind, name in (("music", "Alice Music"), ("photos", "Bob Photos"), ("movies", "Films")):
+            (base / name).mkdir()
+            app.libraries.add(kind, str(base / name), name)
+        for name, password in PASSWORDS.items():
+            app.accounts.add_user(name, password, admin=name == "root")
+        app.accounts.grant("alice", ["Alice Music", "Films"])
+        app.accounts.grant("bob", ["Bob Photos"])
+    finally:
+        app.close()
     process = ServerProcess(data, free_port())
     try:
         process.wait_ready()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from parlour.demo.recipes import DEMO_LIBRARY
-from support import DEMO_NAMES, ServerProcess, add_user, free_port, run_parlour
+from support import DEMO_NAMES, ServerProcess, free_port, open_parlour
 
 
 @pytest.fixture(scope="module")
@@ -16,23 +16,18 @@ def server(
     tmp_path_factory: pytest.TempPathFactory, demo_roots: dict[str, Path]
 ) -> Iterator[tuple[ServerProcess, dict[str, str], dict[str, str]]]:
     data = tmp_path_factory.mktemp("browse") / "data"
-    for kind, root in demo_roots.items():
-        result = run_parlour(
-            "--data-dir", str(data), "library", "add", kind, str(root), "--name", DEMO_NAMES[kind]
-        )
-        assert result.returncode == 0, result.stderr
-    scan = run_parlour("--data-dir", str(data), "scan", timeout=300)
-    assert scan.returncode == 0, scan.stderr
-    add_user(data, "alice", "alice-password")
-    add_user(data, "bob", "bob-password")
-    assert (
-        run_parlour("--data-dir", str(data), "user", "grant", "alice", "Music", "Films").returncode
-        == 0
-    )
-    assert (
-        run_parlour("--data-dir", str(data), "user", "grant", "bob", "Photos", "Shows").returncode
-        == 0
-    )
+    # Set up in-process (the command line has tests of its own), then serve it for real.
+    app = open_parlour(data)
+    try:
+        for kind, root in demo_roots.items():
+            app.libraries.add(kind, str(root), DEMO_NAMES[kind])
+        assert app.scanner.scan().failures == []
+        app.accounts.add_user("alice", "alice-password")
+        app.accounts.add_user("bob", "bob-password")
+        app.accounts.grant("alice", ["Music", "Films"])
+        app.accounts.grant("bob", ["Photos", "Shows"])
+    finally:
+        app.close()
     process = ServerProcess(data, free_port())
     try:
         process.wait_ready()
