@@ -180,3 +180,51 @@ def test_every_route_needs_sign_in_unless_listed_public(server: tuple[ServerProc
                 assert response.status_code == 401, (method, path, response.status_code)
             checked += 1
     assert checked >= len(PUBLIC_ROUTES) + 15
+
+
+def test_browser_sessions_use_httponly_cookies_and_csrf_tokens(
+    server: tuple[ServerProcess, Path],
+) -> None:
+    process, _ = server
+    with httpx.Client(base_url=process.base, timeout=10) as browser:
+        response = browser.post(
+            "/api/v1/auth/login",
+            json={"username": "alice", "password": PASSWORDS["alice"], "cookie": True},
+        )
+        assert response.status_code == 200
+        assert "token" not in response.json()  # the token never reaches the page
+        cookies = {h.split("=", 1)[0]: h for h in response.headers.get_list("set-cookie")}
+        session = cookies["parlour_session"].lower()
+        assert "httponly" in session and "samesite=lax" in session
+        assert "max-age" not in session  # no "remember me": gone with the browser
+        assert "secure" not in session  # plain HTTP here; set under TLS
+        assert "httponly" not in cookies["parlour_csrf"].lower()  # the page reads it
+        csrf = response.json()["csrf_token"]
+        assert browser.get("/api/v1/me").json()["name"] == "alice"
+        forged = browser.post("/api/v1/auth/logout")  # what a cross-site form could send
+        assert forged.status_code == 403
+        assert browser.get("/api/v1/me").status_code == 200
+        assert (
+            browser.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+        )
+        assert browser.get("/api/v1/me").status_code == 401
+
+
+def test_remember_me_keeps_the_cookie_across_browser_restarts(
+    server: tuple[ServerProcess, Path],
+) -> None:
+    process, _ = server
+    response = httpx.post(
+        process.base + "/api/v1/auth/login",
+        json={
+            "username": "alice",
+            "password": PASSWORDS["alice"],
+            "cookie": True,
+            "remember": True,
+        },
+        timeout=10,
+    )
+    session = next(
+        h for h in response.headers.get_list("set-cookie") if h.startswith("parlour_session")
+    )
+    assert "max-age=" in session.lower()

@@ -133,6 +133,10 @@ class AccountService:
                 account_store.touch_token(conn, owner.token_id, now)
         return owner.viewer
 
+    def csrf_token(self, token: str) -> str:
+        """The CSRF token that goes with a cookie session: derived from it, never stored."""
+        return token_digest(self.secrets.token_key, "csrf:" + token)
+
     def logout(self, token: str) -> None:
         """Revoke this token (other sessions of the user stay)."""
         digest = token_digest(self.secrets.token_key, token)

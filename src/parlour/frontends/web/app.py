@@ -18,9 +18,16 @@ from starlette.routing import Route
 from parlour.domain.accounts import UserInfo, Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.frontends.web import browse
-from parlour.frontends.web.auth import bearer_token, signed_in, source_address
+from parlour.frontends.web.auth import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    request_token,
+    signed_in,
+    source_address,
+)
 from parlour.frontends.web.errors import problem_handlers
 from parlour.frontends.web.json import JSONResponse
+from parlour.services.accounts import SESSION_IDLE_S
 from parlour.services.application import Parlour
 
 PUBLIC_ROUTES = frozenset({"/healthz", "/api/v1/auth/login"})
@@ -66,20 +73,36 @@ async def login(request: Request) -> Response:
     username = _text_field(data, "username")
     password = _text_field(data, "password")
     device = _text_field(data, "device", required=False)
+    use_cookie = data.get("cookie") is True
+    remember = data.get("remember") is True
     source = source_address(request, parlour.settings.trusted_proxy_set)
     assert username is not None and password is not None
     token, viewer = await run_in_threadpool(
         parlour.accounts.login, username, password, source, device=device
     )
-    return JSONResponse({"token": token, "user": _user_json(viewer)})
+    if not use_cookie:
+        return JSONResponse({"token": token, "user": _user_json(viewer)})
+    # A browser session: the token lives only in an HttpOnly cookie, never in the page.
+    csrf = parlour.accounts.csrf_token(token)
+    response = JSONResponse({"user": _user_json(viewer), "csrf_token": csrf})
+    secure = request.url.scheme == "https"
+    max_age = SESSION_IDLE_S if remember else None  # otherwise gone with the browser
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure
+    )
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=max_age, samesite="lax", secure=secure)
+    return response
 
 
 async def logout(request: Request, _viewer: Viewer) -> Response:
     parlour: Parlour = request.app.state.parlour
-    token = bearer_token(request)
+    token, _ = request_token(request)
     assert token is not None  # signed_in checked it
     await run_in_threadpool(parlour.accounts.logout, token)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
 
 
 async def me(_request: Request, viewer: Viewer) -> Response:

@@ -1,5 +1,6 @@
 """Who is calling: bearer tokens, the source address, and deny-by-default routes."""
 
+import hmac
 import ipaddress
 from collections.abc import Awaitable, Callable
 
@@ -8,11 +9,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from parlour.domain.accounts import Viewer
-from parlour.domain.errors import AuthenticationError
+from parlour.domain.errors import AuthenticationError, PermissionDeniedError
 from parlour.services.application import Parlour
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 ViewerEndpoint = Callable[[Request, Viewer], Awaitable[Response]]
+
+
+SESSION_COOKIE = "parlour_session"
+CSRF_COOKIE = "parlour_csrf"
+CSRF_HEADER = "x-csrf-token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def bearer_token(request: Request) -> str | None:
@@ -40,15 +47,33 @@ def source_address(request: Request, trusted_proxies: frozenset[str]) -> str:
     return peer
 
 
+def request_token(request: Request) -> tuple[str | None, bool]:
+    """The caller's token and whether it came from the session cookie."""
+    token = bearer_token(request)
+    if token is not None:
+        return token, False
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return (cookie, True) if cookie else (None, False)
+
+
 def signed_in(endpoint: ViewerEndpoint) -> Endpoint:
-    """Wrap an endpoint so that it runs only for a valid token; 401 otherwise."""
+    """Wrap an endpoint so that it runs only for a valid token; 401 otherwise.
+
+    A browser's cookie session must also send the CSRF token in a header on any call
+    that changes something; a bearer token (which a browser never sends by itself)
+    needs none.
+    """
 
     async def guarded(request: Request) -> Response:
         parlour: Parlour = request.app.state.parlour
-        token = bearer_token(request)
+        token, from_cookie = request_token(request)
         if token is None:
             raise AuthenticationError("sign in first: send Authorization: Bearer TOKEN")
         viewer = await run_in_threadpool(parlour.accounts.viewer, token)
+        if from_cookie and request.method not in _SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(sent, parlour.accounts.csrf_token(token)):
+                raise PermissionDeniedError("missing or wrong CSRF token (X-CSRF-Token)")
         return await endpoint(request, viewer)
 
     guarded.__name__ = endpoint.__name__
