@@ -7,6 +7,7 @@ import pytest
 
 from parlour.demo.generate import generate_library
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.domain.accounts import HOST
 from parlour.services.application import Parlour
 from support import DEMO_NAMES, open_parlour
 
@@ -39,7 +40,7 @@ def demo_catalogue(
     """The demo library scanned once into a catalogue; tests only read it."""
     app = open_parlour(tmp_path_factory.mktemp("demo-data"))
     for kind, root in demo_roots.items():
-        app.libraries.add(kind, str(root), DEMO_NAMES[kind])
+        app.libraries.add(HOST, kind, str(root), DEMO_NAMES[kind])
     summary = app.scanner.scan()
     assert summary.failures == [], summary.failures
     yield app

@@ -6,6 +6,7 @@ from parlour.services.accounts import AccountService
 from parlour.services.application import Parlour
 from parlour.services.catalog import CatalogService
 from parlour.services.libraries import LibraryService
+from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
@@ -31,5 +32,6 @@ def build(settings: Settings) -> Parlour:
         libraries=LibraryService(catalogue),
         accounts=AccountService(catalogue, load_secrets(settings.data_dir)),
         catalog=CatalogService(catalogue),
+        scan_jobs=ScanJobs(scanner),
         watcher=LibraryWatcher(scanner),
     )

@@ -90,7 +90,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
     parlour = _open(args)
     try:
         info = parlour.libraries.add(
-            args.kind, args.path, args.name, follow_symlinks=args.follow_symlinks
+            HOST, args.kind, args.path, args.name, follow_symlinks=args.follow_symlinks
         )
     finally:
         parlour.close()
@@ -148,7 +148,7 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_user_add(args: argparse.Namespace) -> int:
     parlour = _open(args)
     try:
-        user = parlour.accounts.add_user(args.name, _read_password(args), admin=args.admin)
+        user = parlour.accounts.add_user(HOST, args.name, _read_password(args), admin=args.admin)
     finally:
         parlour.close()
     print(f"user {user.name!r} added ({user.role}); grant libraries with `parlour user grant`")
@@ -158,7 +158,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_grant(args: argparse.Namespace) -> int:
     parlour = _open(args)
     try:
-        user = parlour.accounts.grant(args.name, args.libraries, args.max_rating)
+        user = parlour.accounts.grant(HOST, args.name, args.libraries, args.max_rating)
         names = {lib.id: lib.name for lib in parlour.libraries.list_all(HOST)}
     finally:
         parlour.close()
@@ -170,7 +170,7 @@ def cmd_user_grant(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     parlour = _open(args)
     try:
-        users = parlour.accounts.list_users()
+        users = parlour.accounts.list_users(HOST)
     finally:
         parlour.close()
     if args.json:
@@ -252,13 +252,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         }
         for kind, root in roots.items():
             if os.path.realpath(root) not in existing:
-                parlour.libraries.add(kind, str(root), names[kind])
+                parlour.libraries.add(HOST, kind, str(root), names[kind])
         _print_summary(parlour.scanner.scan(progress=ProgressBar()), sys.stdout)
         for lib in parlour.libraries.list_all(HOST):
             print(f"  {lib.name}: " + ", ".join(f"{v} {k}" for k, v in lib.counts.items()))
         if not parlour.accounts.has_admin():
             password = secrets.token_urlsafe(12)
-            parlour.accounts.add_user("admin", password, admin=True)
+            parlour.accounts.add_user(HOST, "admin", password, admin=True)
             # Shown once, never stored in clear: the demo's only way in.
             print(f"demo admin account: user 'admin', password '{password}' (shown only now)")
         if args.no_serve:

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from parlour.domain.accounts import HOST
 from parlour.frontends.web.app import PUBLIC_ROUTES, create_app
 from support import ServerProcess, add_user, free_port, open_parlour
 
@@ -22,11 +23,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerPro
     try:
         for kind, name in (("music", "Alice Music"), ("photos", "Bob Photos"), ("movies", "Films")):
             (base / name).mkdir()
-            app.libraries.add(kind, str(base / name), name)
+            app.libraries.add(HOST, kind, str(base / name), name)
         for name, password in PASSWORDS.items():
-            app.accounts.add_user(name, password, admin=name == "root")
-        app.accounts.grant("alice", ["Alice Music", "Films"])
-        app.accounts.grant("bob", ["Bob Photos"])
+            app.accounts.add_user(HOST, name, password, admin=name == "root")
+        app.accounts.grant(HOST, "alice", ["Alice Music", "Films"])
+        app.accounts.grant(HOST, "bob", ["Bob Photos"])
     finally:
         app.close()
     process = ServerProcess(data, free_port())
@@ -114,7 +115,7 @@ def test_disabling_a_user_revokes_their_tokens_within_a_second(
     headers = process.login("carol", "carol-password")
     app = open_parlour(data)
     try:
-        app.accounts.set_disabled("carol", True)
+        app.accounts.set_disabled(HOST, "carol", True)
     finally:
         app.close()
     # Revocation is in the catalogue the server reads on every request: the very next

@@ -65,7 +65,7 @@ def broken(tmp_path: Path, demo_roots: dict[str, Path]) -> Iterator[tuple[Parlou
         handle.write(good_mp3)  # a Latin-1 name, not valid UTF-8
     long_dir = _long_path(root)
     app = open_parlour(tmp_path / "data")
-    app.libraries.add("music", str(root), "Music")
+    app.libraries.add(HOST, "music", str(root), "Music")
     yield app, root, long_dir
     app.close()
 

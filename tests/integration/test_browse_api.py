@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.domain.accounts import HOST
 from support import DEMO_NAMES, ServerProcess, free_port, open_parlour
 
 
@@ -20,12 +21,12 @@ def server(
     app = open_parlour(data)
     try:
         for kind, root in demo_roots.items():
-            app.libraries.add(kind, str(root), DEMO_NAMES[kind])
+            app.libraries.add(HOST, kind, str(root), DEMO_NAMES[kind])
         assert app.scanner.scan().failures == []
-        app.accounts.add_user("alice", "alice-password")
-        app.accounts.add_user("bob", "bob-password")
-        app.accounts.grant("alice", ["Music", "Films"])
-        app.accounts.grant("bob", ["Photos", "Shows"])
+        app.accounts.add_user(HOST, "alice", "alice-password")
+        app.accounts.add_user(HOST, "bob", "bob-password")
+        app.accounts.grant(HOST, "alice", ["Music", "Films"])
+        app.accounts.grant(HOST, "bob", ["Photos", "Shows"])
     finally:
         app.close()
     process = ServerProcess(data, free_port())

@@ -23,7 +23,7 @@ def music_copy(tmp_path: Path, demo_roots: dict[str, Path]) -> Iterator[tuple[Pa
     root = tmp_path / "music"
     shutil.copytree(demo_roots["music"], root)
     app = open_parlour(tmp_path / "data")
-    app.libraries.add("music", str(root), "Music")
+    app.libraries.add(HOST, "music", str(root), "Music")
     first = app.scanner.scan()
     assert first.added == len(DEMO_LIBRARY.music)
     yield app, root
@@ -162,7 +162,7 @@ def test_a_film_moved_to_a_new_folder_keeps_its_id_and_takes_the_new_name(
     shutil.copytree(demo_roots["movies"], root)
     app = open_parlour(tmp_path / "data")
     try:
-        app.libraries.add("movies", str(root), "Films")
+        app.libraries.add(HOST, "movies", str(root), "Films")
         app.scanner.scan()
         film = next(f for f in DEMO_LIBRARY.movies if f.subtitles)
         with app.catalogue.reading() as conn:

@@ -59,7 +59,7 @@ def test_episodes_specials_multi_episode_and_date_based_files(
     _shows(root, video_template)
     app = open_parlour(tmp_path / "data")
     try:
-        app.libraries.add("shows", str(root), "Shows")
+        app.libraries.add(HOST, "shows", str(root), "Shows")
         summary = app.scanner.scan()
         assert [Path(path).name for path, _ in summary.failures] == ["Loose Clip.mkv"]
         assert "not recognised as an episode" in summary.failures[0][1]
@@ -153,7 +153,7 @@ def test_film_sidecars_subtitles_artwork_and_nfo(tmp_path: Path, video_template:
     (folder / "Tidewater (2011).nfo").write_bytes(FILM_NFO)
     app = open_parlour(tmp_path / "data")
     try:
-        app.libraries.add("movies", str(root), "Films")
+        app.libraries.add(HOST, "movies", str(root), "Films")
         assert app.scanner.scan().failures == []
         with app.catalogue.reading() as conn:
             subs = {
@@ -206,7 +206,7 @@ def test_symlinks_leaving_the_root_are_followed_only_when_configured(
         (root / "link.mp3").symlink_to(outside / "linked.mp3")
         app = open_parlour(tmp_path / f"data-{follow}")
         try:
-            app.libraries.add("music", str(root), "Music", follow_symlinks=follow)
+            app.libraries.add(HOST, "music", str(root), "Music", follow_symlinks=follow)
             summary = app.scanner.scan()
             (music,) = app.libraries.list_all(HOST)
         finally:

@@ -4,6 +4,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from parlour.domain.errors import PermissionDeniedError
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -34,6 +36,11 @@ class Viewer:
 
     def may_see(self, library_id: str) -> bool:
         return self.is_admin or library_id in self.library_ids
+
+    def require_admin(self) -> None:
+        """The one check every admin-only service call makes first."""
+        if not self.is_admin:
+            raise PermissionDeniedError("only an admin may do this")
 
 
 @dataclass(frozen=True, slots=True)

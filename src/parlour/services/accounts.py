@@ -4,7 +4,12 @@ import logging
 import time
 
 from parlour.domain.accounts import Role, UserInfo, Viewer, name_key
-from parlour.domain.errors import AuthenticationError, InvalidInputError, NotFoundError
+from parlour.domain.errors import (
+    AuthenticationError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from parlour.secrets import Secrets
 from parlour.services.credentials import LoginLimiter, PasswordHasher, new_token, token_digest
 from parlour.storage import account_store, library_store
@@ -31,7 +36,10 @@ class AccountService:
 
     # -- users -------------------------------------------------------------------------
 
-    def add_user(self, name: str, password: str, *, admin: bool = False) -> UserInfo:
+    def add_user(
+        self, viewer: Viewer, name: str, password: str, *, admin: bool = False
+    ) -> UserInfo:
+        viewer.require_admin()
         clean = name.strip()
         if not clean or len(clean) > 100 or any(ord(c) < 32 for c in clean):
             raise InvalidInputError("a user name is 1 to 100 printable characters")
@@ -46,20 +54,26 @@ class AccountService:
         with self.catalogue.reading() as conn:
             return account_store.count_admins(conn) > 0
 
-    def list_users(self) -> list[UserInfo]:
+    def list_users(self, viewer: Viewer) -> list[UserInfo]:
+        viewer.require_admin()
         with self.catalogue.reading() as conn:
             return account_store.list_users(conn)
 
-    def grant(self, user: str, libraries: list[str], max_rating: str | None = None) -> UserInfo:
+    def grant(
+        self, viewer: Viewer, user: str, libraries: list[str], max_rating: str | None = None
+    ) -> UserInfo:
         """Set exactly which libraries (by name or id) a user may see."""
+        viewer.require_admin()
         with self.catalogue.writing() as conn:
             info = account_store.user_info(conn, user)
             ids = [library_store.find_library(conn, lib).id for lib in libraries]
             account_store.set_grants(conn, info.id, ids, max_rating)
             return account_store.user_info(conn, info.id)
 
-    def change_password(self, user: str, password: str) -> None:
-        """Set a new password and sign the user out everywhere."""
+    def change_password(self, viewer: Viewer, user: str, password: str) -> None:
+        """Set a new password and sign the user out everywhere (an admin, or the user)."""
+        if not viewer.is_admin and user != viewer.user_id:
+            raise PermissionDeniedError("only an admin may change another user's password")
         _check_password(password)
         password_hash = self.hasher.hash(password)
         with self.catalogue.writing() as conn:
@@ -67,7 +81,8 @@ class AccountService:
             account_store.set_password_hash(conn, info.id, password_hash, _now())
             account_store.delete_tokens_of(conn, info.id)
 
-    def set_disabled(self, user: str, disabled: bool) -> None:
+    def set_disabled(self, viewer: Viewer, user: str, disabled: bool) -> None:
+        viewer.require_admin()
         with self.catalogue.writing() as conn:
             info = account_store.user_info(conn, user)
             account_store.set_disabled(conn, info.id, disabled)

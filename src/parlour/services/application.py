@@ -6,6 +6,7 @@ from parlour.library.pool import ProbePool
 from parlour.services.accounts import AccountService
 from parlour.services.catalog import CatalogService
 from parlour.services.libraries import LibraryService
+from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
@@ -23,6 +24,7 @@ class Parlour:
     libraries: LibraryService
     accounts: AccountService
     catalog: CatalogService
+    scan_jobs: ScanJobs
     watcher: LibraryWatcher
 
     def close(self) -> None:

@@ -53,9 +53,16 @@ class LibraryService:
         self.catalogue = catalogue
 
     def add(
-        self, kind: str, path: str, name: str | None = None, *, follow_symlinks: bool = False
+        self,
+        viewer: Viewer,
+        kind: str,
+        path: str,
+        name: str | None = None,
+        *,
+        follow_symlinks: bool = False,
     ) -> LibraryInfo:
         """Add a folder as a library of ``kind`` (or as another root of library ``name``)."""
+        viewer.require_admin()
         try:
             library_kind = LibraryKind(kind)
         except ValueError:

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -17,7 +16,7 @@ from starlette.routing import Route
 
 from parlour.domain.accounts import UserInfo, Viewer
 from parlour.domain.errors import InvalidInputError
-from parlour.frontends.web import browse
+from parlour.frontends.web import admin, browse
 from parlour.frontends.web.auth import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -26,34 +25,11 @@ from parlour.frontends.web.auth import (
     source_address,
 )
 from parlour.frontends.web.errors import problem_handlers
-from parlour.frontends.web.json import JSONResponse
+from parlour.frontends.web.json import JSONResponse, json_body, text_field
 from parlour.services.accounts import SESSION_IDLE_S
 from parlour.services.application import Parlour
 
 PUBLIC_ROUTES = frozenset({"/healthz", "/api/v1/auth/login"})
-_MAX_BODY = 64 * 1024
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if len(body) > _MAX_BODY:
-        raise InvalidInputError("request body too large")
-    try:
-        data = orjson.loads(body or b"{}")
-    except orjson.JSONDecodeError:
-        raise InvalidInputError("the body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise InvalidInputError("the body must be a JSON object")
-    return data
-
-
-def _text_field(data: dict[str, Any], name: str, *, required: bool = True) -> str | None:
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value:
-        raise InvalidInputError(f"{name!r} must be a non-empty string")
-    return value
 
 
 def _user_json(user: UserInfo | Viewer) -> dict[str, Any]:
@@ -69,14 +45,14 @@ async def healthz(_request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     parlour: Parlour = request.app.state.parlour
-    data = await _json_body(request)
-    username = _text_field(data, "username")
-    password = _text_field(data, "password")
-    device = _text_field(data, "device", required=False)
+    data = await json_body(request)
+    username, password = text_field(data, "username"), text_field(data, "password")
+    device = data.get("device")
+    if device is not None and (not isinstance(device, str) or not 0 < len(device) <= 100):
+        raise InvalidInputError("'device' must be a name of 1 to 100 characters")
     use_cookie = data.get("cookie") is True
     remember = data.get("remember") is True
     source = source_address(request, parlour.settings.trusted_proxy_set)
-    assert username is not None and password is not None
     token, viewer = await run_in_threadpool(
         parlour.accounts.login, username, password, source, device=device
     )
@@ -150,6 +126,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         Route("/api/v1/me/tokens/{token_id}", signed_in(revoke_token), methods=["DELETE"]),
         Route("/api/v1/libraries", signed_in(list_libraries), methods=["GET"]),
         *browse.ROUTES,
+        *admin.ROUTES,
     ]
     app = Starlette(routes=routes, exception_handlers=problem_handlers(), lifespan=lifespan)
     app.state.parlour = parlour
