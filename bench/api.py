@@ -1,0 +1,492 @@
+"""API benchmark: browse and search over HTTP against the same SELECTs run bare on SQLite."""
+
+import argparse
+import contextlib
+import importlib.util
+import math
+import os
+import platform
+import shlex
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from parlour.app import build
+from parlour.demo.generate import generate_bulk_music
+from parlour.domain.accounts import HOST
+from parlour.domain.media import LibraryKind
+from parlour.library.interpret import name_classifier
+from parlour.settings import load_settings
+
+HOSTNAME = "127.0.0.1"
+LIBRARY = "Music"
+ADMIN = ("admin", "bench-admin-password")
+USER = ("user", "bench-user-password")
+WARMUP = 10
+READY_TIMEOUT_S = 60.0
+REQUEST_TIMEOUT_S = 30.0
+ALBUM_PAGE = 500
+SEARCH_LIMIT = 50  # the route's default
+SEARCH_WORDS = ("Bulk", "Track 00123", "Album 00042", "Artist 0007", "Bulk Track 0999")
+TARGET_RATIO = 3.0
+TARGET_P95_MS = 50.0
+CASE_BUDGET_S = 20.0  # per side of a case: a very slow query ends its loop early, reported
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+# --- the library and its catalogue ---------------------------------------------------------
+
+
+def count_tracks(music: Path) -> int:
+    classify = name_classifier(LibraryKind.MUSIC)
+    return sum(
+        1
+        for _folder, _dirs, names in os.walk(os.fsencode(music))
+        for name in names
+        if classify(name) == "media"
+    )
+
+
+def library(work: Path, tracks: int) -> Path:
+    """The music tree under ``work``: reused when it holds ``tracks`` tracks, else generated."""
+    music = work / "music"
+    if music.exists():
+        found = count_tracks(music)
+        if found != tracks:
+            raise SystemExit(f"{music} holds {found} tracks, not {tracks}: use another --workdir")
+        say(f"library: reusing {music} ({found} tracks)")
+        return music
+    started = time.perf_counter()
+    generate_bulk_music(music, tracks, cache_dir=work / "template-cache")
+    say(f"library: generated {tracks} tracks in {time.perf_counter() - started:.1f} s (setup)")
+    return music
+
+
+def catalogue(data_dir: Path, music: Path) -> None:
+    """Add the library, scan it and add the two users, in-process: setup, not measured."""
+    started = time.perf_counter()
+    app = build(load_settings(data_dir))
+    try:
+        app.libraries.add(HOST, "music", str(music), LIBRARY)
+        summary = app.scanner.scan()
+        app.accounts.add_user(HOST, ADMIN[0], ADMIN[1], admin=True)
+        app.accounts.add_user(HOST, USER[0], USER[1], admin=False)
+        app.accounts.grant(HOST, USER[0], [LIBRARY])
+    finally:
+        app.close()
+    say(f"catalogue: scanned in {time.perf_counter() - started:.1f} s (setup): {summary}")
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOSTNAME, 0))
+        return int(sock.getsockname()[1])
+
+
+def child_env() -> dict[str, str]:
+    # PARLOUR_* settings from the caller's shell would make runs differ from machine to machine.
+    return {k: v for k, v in os.environ.items() if not k.startswith("PARLOUR_")}
+
+
+def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "parlour", "serve", "--data-dir", str(data_dir)]
+    cmd += ["--host", HOSTNAME, "--port", str(port), "--no-watch"]
+    with open(log, "wb") as out:
+        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=child_env())
+
+
+def wait_ready(server: subprocess.Popen[bytes], base: str, log: Path) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < READY_TIMEOUT_S:
+        if server.poll() is not None:
+            raise SystemExit(f"server exited with {server.returncode}:\n{log.read_text()}")
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return time.perf_counter() - started
+        time.sleep(0.1)
+    raise SystemExit(f"server not ready within {READY_TIMEOUT_S:.0f} s:\n{log.read_text()}")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server we started, by its PID."""
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=5)
+
+
+def login(base: str) -> tuple[str, str]:
+    """Sign in as the plain user: (bearer token, user id)."""
+    response = httpx.post(
+        base + "/api/v1/auth/login",
+        json={"username": USER[0], "password": USER[1]},
+        timeout=REQUEST_TIMEOUT_S,
+    )
+    if response.status_code != 200:
+        raise SystemExit(f"login failed: {response.status_code} {response.text}")
+    body = response.json()
+    return body["token"], body["user"]["id"]
+
+
+# --- the bare SQL: what src/parlour/storage/browse.py runs, written out by hand ------------
+
+GRANTED = "SELECT library_id FROM library_grants WHERE user_id = ?"
+ALBUM_COLUMNS = "id, library_id, title, artist_name, year, compilation, cover_id, added_at"
+ALBUMS_BY_TITLE = (
+    f"SELECT {ALBUM_COLUMNS} FROM albums WHERE library_id IN ({GRANTED})"
+    " ORDER BY sort_title ASC, id ASC"
+)
+ARTIST = f"SELECT id, library_id, name FROM artists WHERE id = ? AND library_id IN ({GRANTED})"
+ALBUMS_OF_ARTIST = (
+    f"SELECT {ALBUM_COLUMNS} FROM albums WHERE library_id IN ({GRANTED})"
+    " AND id IN (SELECT album_id FROM album_artists WHERE artist_id = ?)"
+    " ORDER BY year ASC, id ASC"
+)
+# The same shape as browse.search: the full-text match is the outer loop.
+SEARCH_FROM = (
+    "FROM (SELECT rowid AS entry_id, bm25(search_fts, 10.0, 3.0, 1.0) AS rank"
+    " FROM search_fts WHERE search_fts MATCH ?) AS m"
+    " CROSS JOIN search_entries e ON e.entry_id = m.entry_id"
+)
+
+
+def fts_query(words: str) -> str:
+    """The same quoting as browse._fts_query: each word a quoted prefix term."""
+    terms = ["".join(ch for ch in word if ch.isalnum()) for word in words.split()]
+    return " ".join(f'"{term}"*' for term in terms[:8] if term)
+
+
+def bare_albums(db: sqlite3.Connection, user_id: str) -> int:
+    (total,) = db.execute(f"SELECT count(*) FROM ({ALBUMS_BY_TITLE})", (user_id,)).fetchone()
+    db.execute(f"{ALBUMS_BY_TITLE} LIMIT ? OFFSET ?", (user_id, ALBUM_PAGE, 0)).fetchall()
+    return int(total)
+
+
+def bare_artist(db: sqlite3.Connection, user_id: str, artist_id: str) -> int:
+    if db.execute(ARTIST, (artist_id, user_id)).fetchone() is None:
+        raise SystemExit(f"bare SQL: no artist {artist_id}")
+    params = (user_id, artist_id)
+    db.execute(f"SELECT count(*) FROM ({ALBUMS_OF_ARTIST})", params).fetchone()
+    return len(db.execute(f"{ALBUMS_OF_ARTIST} LIMIT ? OFFSET ?", (*params, 500, 0)).fetchall())
+
+
+def bare_search(db: sqlite3.Connection, user_id: str, words: str) -> int:
+    visible = [row[0] for row in db.execute(GRANTED, (user_id,))]
+    marks = ", ".join("?" for _ in visible)
+    where = f"e.library_id IN ({marks})"
+    params = (fts_query(words), *visible)
+    (total,) = db.execute(f"SELECT count(*) {SEARCH_FROM} WHERE {where}", params).fetchone()
+    db.execute(
+        f"SELECT e.item_id AS id, e.kind, e.title, e.context, e.library_id {SEARCH_FROM}"
+        f" WHERE {where} ORDER BY m.rank LIMIT ? OFFSET ?",
+        (*params, SEARCH_LIMIT, 0),
+    ).fetchall()
+    return int(total)
+
+
+# --- timing --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Timing:
+    median_ms: float
+    p95_ms: float
+    samples: int
+    wanted: int
+
+    def note(self) -> str:
+        if self.samples == self.wanted:
+            return ""
+        return f" (only {self.samples} of {self.wanted} within {CASE_BUDGET_S:.0f} s)"
+
+
+def timed(call: Callable[[int], object], requests: int) -> Timing:
+    """Up to ``WARMUP`` untimed calls, then ``requests`` timed ones, each given its index;
+    each phase stops early once it has run ``CASE_BUDGET_S`` (bounded even if slow)."""
+    started = time.perf_counter()
+    for index in range(WARMUP):
+        call(index)
+        if time.perf_counter() - started > CASE_BUDGET_S / 4:
+            break
+    samples: list[float] = []
+    budget_start = time.perf_counter()
+    for index in range(requests):
+        begin = time.perf_counter()
+        call(index)
+        end = time.perf_counter()
+        samples.append((end - begin) * 1000)
+        if end - budget_start > CASE_BUDGET_S:
+            break
+    samples.sort()
+    p95 = samples[max(0, math.ceil(0.95 * len(samples)) - 1)]  # nearest rank
+    return Timing(statistics.median(samples), p95, len(samples), requests)
+
+
+def api_get(client: httpx.Client, path: str, params: dict[str, Any] | None = None) -> Any:
+    response = client.get(path, params=params)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path} {params}: {response.status_code} {response.text[:500]}")
+    return response.json()
+
+
+@dataclass(slots=True)
+class Case:
+    name: str
+    api: Timing
+    bare: Timing
+
+    @property
+    def ratio(self) -> float:
+        return self.api.median_ms / self.bare.median_ms
+
+    @property
+    def ratio_p95(self) -> float:
+        return self.api.p95_ms / self.bare.p95_ms
+
+    def verdict(self) -> str:
+        ok = self.ratio <= TARGET_RATIO and self.api.p95_ms < TARGET_P95_MS
+        return "meets target" if ok else "MISSES target"
+
+
+def measure(
+    base: str,
+    token: str,
+    db: sqlite3.Connection,
+    user_id: str,
+    n: int,
+    floors: list[tuple[str, Timing]],
+) -> list[Case]:
+    artist_ids = [row[0] for row in db.execute("SELECT id FROM artists ORDER BY sort_name, id")]
+    if not artist_ids:
+        raise SystemExit("the catalogue has no artists")
+    headers = {"Authorization": f"Bearer {token}"}
+    cases = []
+    with httpx.Client(base_url=base, headers=headers, timeout=REQUEST_TIMEOUT_S) as client:
+        # Sanity: the API and the bare SQL see the same rows before anything is timed.
+        page = api_get(client, "/api/v1/albums", {"limit": ALBUM_PAGE, "sort": "title"})
+        bare_total = bare_albums(db, user_id)
+        if page["total"] != bare_total or len(page["items"]) != min(ALBUM_PAGE, bare_total):
+            raise SystemExit(f"albums: API total {page['total']}, bare SQL {bare_total}")
+        found = api_get(client, f"/api/v1/artists/{artist_ids[0]}")
+        if len(found["albums"]) != bare_artist(db, user_id, artist_ids[0]):
+            raise SystemExit("artist detail: API and bare SQL disagree on the albums")
+        for words in SEARCH_WORDS[:2]:  # a search can take seconds: two suffice
+            hits = api_get(client, "/api/v1/search", {"q": words})
+            if hits["total"] != bare_search(db, user_id, words):
+                raise SystemExit(f"search {words!r}: API and bare SQL disagree on the total")
+        say(
+            f"checked: {bare_total} albums, {len(artist_ids)} artists; "
+            "API and bare SQL agree on totals"
+        )
+
+        # The floor of any request: a public route, then the cheapest signed-in one.
+        health = timed(lambda _i: api_get(client, "/healthz"), n)
+        me = timed(lambda _i: api_get(client, "/api/v1/me"), n)
+        say(
+            f"request floor: /healthz median {ms(health.median_ms)}, p95 {ms(health.p95_ms)}; "
+            f"/api/v1/me (token check, no query) median {ms(me.median_ms)}, "
+            f"p95 {ms(me.p95_ms)}"
+        )
+        floors.extend([("/healthz (public, no query)", health), ("/api/v1/me (signed in)", me)])
+
+        album_params = {"limit": ALBUM_PAGE, "sort": "title"}
+        cases.append(
+            Case(
+                f"(a) album list, page of {ALBUM_PAGE} by title",
+                timed(lambda _i: api_get(client, "/api/v1/albums", album_params), n),
+                timed(lambda _i: bare_albums(db, user_id), n),
+            )
+        )
+
+        def artist_path(i: int) -> str:
+            return f"/api/v1/artists/{artist_ids[i % len(artist_ids)]}"
+
+        cases.append(
+            Case(
+                f"(b) artist detail, cycling over {len(artist_ids)} artists",
+                timed(lambda i: api_get(client, artist_path(i)), n),
+                timed(lambda i: bare_artist(db, user_id, artist_ids[i % len(artist_ids)]), n),
+            )
+        )
+
+        def word(i: int) -> str:
+            return SEARCH_WORDS[i % len(SEARCH_WORDS)]
+
+        cases.append(
+            Case(
+                f"(c) search, cycling over {len(SEARCH_WORDS)} queries",
+                timed(lambda i: api_get(client, "/api/v1/search", {"q": word(i)}), n),
+                timed(lambda i: bare_search(db, user_id, word(i)), n),
+            )
+        )
+    return cases
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def source_version() -> str:
+    """The commit measured, and whether the working tree differed from it."""
+    repo = Path(__file__).resolve().parent.parent
+    # --no-optional-locks: a benchmark must not touch the repository's index.
+    git = ["git", "--no-optional-locks", "-C", str(repo)]
+    try:
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{head} with uncommitted changes" if dirty else head
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def ms(value: float) -> str:
+    return f"{value:.2f} ms"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tracks", type=int, default=10000)
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the music tree in DIR/music and reuse it"
+    )
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
+    args = parser.parse_args(argv)
+    if args.requests < 1 or args.tracks < 1:
+        parser.error("--tracks and --requests must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        work = args.workdir.resolve()
+    else:
+        work = Path(tempfile.mkdtemp(prefix="parlour-bench-api-")).resolve()
+    data_dir = Path(tempfile.mkdtemp(prefix="parlour-bench-api-data-")).resolve()
+    try:
+        return bench(work, data_dir, args)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            say(f"work dir kept: {work}")
+
+
+def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
+    say(f"work dir: {work}; data dir (fresh, removed at the end): {data_dir}")
+    load_before = os.getloadavg()[0]
+    if load_before > 1.0:
+        say(f"WARNING: load average {load_before:.2f} before starting: other work will skew this")
+    music = library(work, args.tracks)
+    catalogue(data_dir, music)
+
+    port = free_port()
+    base = f"http://{HOSTNAME}:{port}"
+    log = data_dir / "serve.log"
+    server = start_server(data_dir, port, log)
+    floors: list[tuple[str, Timing]] = []
+    try:
+        ready = wait_ready(server, base, log)
+        say(f"server: PID {server.pid} on {base}, ready in {ready:.2f} s")
+        token, user_id = login(base)
+        with contextlib.closing(sqlite3.connect(data_dir / "catalogue.db")) as db:
+            # The catalogue's own read settings (storage/engine.py), so the pages are alike.
+            db.execute("PRAGMA temp_store=MEMORY")
+            db.execute("PRAGMA cache_size=-16000")
+            cases = measure(base, token, db, user_id, args.requests, floors)
+    finally:
+        stop_server(server)
+    say(f"server: stopped (exit code {server.returncode})")
+
+    for case in cases:
+        say(
+            f"{case.name}: API median {ms(case.api.median_ms)}, p95 {ms(case.api.p95_ms)}"
+            f"{case.api.note()}; bare SQL median {ms(case.bare.median_ms)}, "
+            f"p95 {ms(case.bare.p95_ms)}{case.bare.note()}; "
+            f"API/bare {case.ratio:.2f}x median, {case.ratio_p95:.2f}x p95 "
+            f"(target <= {TARGET_RATIO:.0f}x and p95 < {TARGET_P95_MS:.0f} ms: {case.verdict()})"
+        )
+    say("(d) continue watching: skipped: the endpoint does not exist yet")
+    if importlib.util.find_spec("supysonic") is not None:
+        supysonic = "supysonic is importable, but this benchmark does not drive it yet"
+    else:
+        supysonic = "skipped: supysonic is not installed"
+    say(f"Supysonic: {supysonic}")
+
+    load_after = os.getloadavg()[0]
+    command = ["python", "bench/api.py", "--tracks", str(args.tracks)]
+    command += ["--requests", str(args.requests)]
+    say("\n---- summary (paste into bench/RESULTS.md) ----")
+    say(f"Command: `{shlex.join(command)}`  ")
+    say(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; source: {source_version()}  ")
+    say(
+        f"Machine: {os.cpu_count()} cores (`nproc`: {len(os.sched_getaffinity(0))}, "
+        f"{cpu_model()}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}  "
+    )
+    say(
+        f"Method: {args.tracks} tracks scanned into a fresh catalogue; `parlour serve --no-watch` "
+        f"on {HOSTNAME}; one keep-alive httpx client as a plain user granted the library, "
+        f"sequential; {WARMUP} warm-up then {args.requests} timed requests per case; bare SQL is "
+        "the same SELECTs (count and page) through stdlib sqlite3 on the same file  "
+    )
+    say(f"1-minute load average {load_before:.2f} before, {load_after:.2f} after")
+    say("")
+    say("| case | API median | API p95 | bare SQL median | bare SQL p95 | API/bare (median) |")
+    say("|---|---|---|---|---|---|")
+    for case in cases:
+        say(
+            f"| {case.name} | {ms(case.api.median_ms)} | {ms(case.api.p95_ms)}{case.api.note()} "
+            f"| {ms(case.bare.median_ms)} | {ms(case.bare.p95_ms)}{case.bare.note()} "
+            f"| {case.ratio:.2f}x ({case.verdict()}) |"
+        )
+    for name, floor in floors:
+        say(f"| request floor: {name} | {ms(floor.median_ms)} | {ms(floor.p95_ms)} | | | |")
+    say("| (d) continue watching | skipped: no endpoint yet | | | | |")
+    say(f"| Supysonic | {supysonic} | | | | |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
