@@ -29,6 +29,7 @@ from parlour.domain.accounts import HOST
 from parlour.domain.media import LibraryKind
 from parlour.library.interpret import name_classifier
 from parlour.settings import load_settings
+from report import child_env, cpu_model, say, source_version
 
 HOSTNAME = "127.0.0.1"
 LIBRARY = "Music"
@@ -43,10 +44,6 @@ SEARCH_WORDS = ("Bulk", "Track 00123", "Album 00042", "Artist 0007", "Bulk Track
 TARGET_RATIO = 3.0
 TARGET_P95_MS = 50.0
 CASE_BUDGET_S = 20.0  # per side of a case: a very slow query ends its loop early, reported
-
-
-def say(text: str = "") -> None:
-    print(text, flush=True)
 
 
 # --- the library and its catalogue ---------------------------------------------------------
@@ -99,11 +96,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOSTNAME, 0))
         return int(sock.getsockname()[1])
-
-
-def child_env() -> dict[str, str]:
-    # PARLOUR_* settings from the caller's shell would make runs differ from machine to machine.
-    return {k: v for k, v in os.environ.items() if not k.startswith("PARLOUR_")}
 
 
 def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -345,37 +337,6 @@ def measure(
 
 
 # --- report --------------------------------------------------------------------------------
-
-
-def source_version() -> str:
-    """The commit measured, and whether the working tree differed from it."""
-    repo = Path(__file__).resolve().parent.parent
-    # --no-optional-locks: a benchmark must not touch the repository's index.
-    git = ["git", "--no-optional-locks", "-C", str(repo)]
-    try:
-        head = subprocess.run(
-            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            [*git, "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return f"{head} with uncommitted changes" if dirty else head
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def ms(value: float) -> str:

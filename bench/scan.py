@@ -30,6 +30,7 @@ from parlour.domain.media import LibraryKind
 from parlour.library.interpret import name_classifier
 from parlour.library.pool import ProbeJob, scan_file
 from parlour.library.probe import probe_audio, probe_photo, probe_video
+from report import child_env, cpu_model, say, source_version
 
 # Library folder (also its kind) -> the prober the scanner's workers use for that kind.
 PROBERS: dict[str, Callable[[bytes], object]] = {
@@ -52,10 +53,6 @@ SUMMARY_RE = re.compile(
 )
 
 MediaFile = tuple[str, bytes]  # (library folder, absolute path)
-
-
-def say(text: str = "") -> None:
-    print(text, flush=True)
 
 
 # --- the library ---------------------------------------------------------------------------
@@ -207,11 +204,6 @@ class Run:
     peak_pss: int
     peak_main_rss: int
     peak_processes: int
-
-
-def child_env() -> dict[str, str]:
-    # PARLOUR_* settings from the caller's shell would make runs differ from machine to machine.
-    return {k: v for k, v in os.environ.items() if not k.startswith("PARLOUR_")}
 
 
 def end_tree(proc: psutil.Process) -> None:
@@ -417,37 +409,6 @@ def profile_worker(work: Path, files: Sequence[MediaFile]) -> tuple[float, str]:
 
 
 # --- report --------------------------------------------------------------------------------
-
-
-def source_version() -> str:
-    """The commit measured, and whether the working tree differed from it."""
-    repo = Path(__file__).resolve().parent.parent
-    # --no-optional-locks: a benchmark must not touch the repository's index.
-    git = ["git", "--no-optional-locks", "-C", str(repo)]
-    try:
-        head = subprocess.run(
-            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            [*git, "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return f"{head} with uncommitted changes" if dirty else head
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def mb(value: int) -> str:
