@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, selec
 from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError, NotFoundError
 from parlour.storage import schema as s
+from parlour.storage.visibility import visible_libraries
 
 MAX_PAGE = 500
 
@@ -21,14 +22,6 @@ class Page:
     total: int
     limit: int
     offset: int
-
-
-def visible_libraries(viewer: Viewer) -> Select[Any]:
-    """The ids of the libraries ``viewer`` may see, as a subquery."""
-    if viewer.is_admin:
-        return select(s.libraries.c.id)
-    g = s.library_grants.c
-    return select(g.library_id).where(g.user_id == viewer.user_id)
 
 
 def _page(conn: Connection, query: Select[Any], limit: int, offset: int) -> Page:

@@ -453,3 +453,61 @@ library_grants = Table(
     _ref("library_id", "libraries.id"),
     UniqueConstraint("user_id", "library_id", name="uq_library_grants_pair"),
 )
+
+# -- per-user state (written only through services.activity) --------------------------
+# item_id names any catalogue object (track, film, episode, photo, album, artist, show,
+# season) without a foreign key, because those live in several tables; rows whose item
+# is gone are invisible (every read joins the item's table) and tidied by the scanner.
+
+user_item_state = Table(
+    "user_item_state",
+    metadata,
+    _ref("user_id", "users.id", indexed=False),
+    Column("item_id", ID, nullable=False),
+    Column("kind", String(8), nullable=False),  # ItemKind
+    Column("position_ms", BigInteger, nullable=False, default=0),  # resume point; 0 = none
+    Column("watched", Boolean, nullable=False, default=False),
+    Column("play_count", Integer, nullable=False, default=0),
+    Column("last_played_at", BigInteger),
+    Column("favourite_at", BigInteger),  # when it was starred; None = not a favourite
+    Column("rating", Integer),  # 1..10 (five stars in halves); None = unrated
+    Column("updated_at", BigInteger, nullable=False),
+    UniqueConstraint("user_id", "item_id", name="uq_user_item_state_pair"),
+    Index("ix_user_item_state_recent", "user_id", "kind", "updated_at"),
+)
+
+# One row per finished play: the "recently played" list and the history a user can see,
+# export and erase.
+play_events = Table(
+    "play_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _ref("user_id", "users.id", indexed=False),
+    Column("item_id", ID, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("played_at", BigInteger, nullable=False),
+    Index("ix_play_events_user_time", "user_id", "played_at"),
+)
+
+playlists = Table(
+    "playlists",
+    metadata,
+    _id(),
+    _ref("user_id", "users.id"),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(8), nullable=False),  # "music" | "video"
+    Column("comment", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+playlist_entries = Table(
+    "playlist_entries",
+    metadata,
+    _id(),  # an entry, so that the same track can be in a playlist twice
+    _ref("playlist_id", "playlists.id", indexed=False),
+    Column("position", Integer, nullable=False),
+    Column("item_id", ID, nullable=False),
+    Column("added_at", BigInteger, nullable=False),
+    Index("ix_playlist_entries_order", "playlist_id", "position"),
+)
