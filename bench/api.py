@@ -22,17 +22,25 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from parlour.app import build
 from parlour.demo.generate import generate_bulk_music
 from parlour.domain.accounts import HOST
 from parlour.domain.media import LibraryKind
 from parlour.library.interpret import name_classifier
+from parlour.media.ffmpeg import run_ffmpeg
 from parlour.settings import load_settings
+from parlour.storage import schema as s
 from report import child_env, cpu_model, say, source_version
 
 HOSTNAME = "127.0.0.1"
 LIBRARY = "Music"
+FILMS = "Films"
+FILM_SECONDS = 600  # long enough to keep a resume point
+IN_PROGRESS_FILMS = 150
+PLAYED_TRACKS = 3000
+CONTINUE_LIMIT = 20
 ADMIN = ("admin", "bench-admin-password")
 USER = ("user", "bench-user-password")
 WARMUP = 10
@@ -74,19 +82,49 @@ def library(work: Path, tracks: int) -> Path:
     return music
 
 
-def catalogue(data_dir: Path, music: Path) -> None:
-    """Add the library, scan it and add the two users, in-process: setup, not measured."""
+def films(work: Path, count: int) -> Path:
+    """``count`` ten-minute films (one tiny frame a second, copies of one file)."""
+    root = work / "films"
+    template = work / f"film-{FILM_SECONDS}s.mkv"
+    if not template.exists():
+        partial = work / "film-partial.mkv"
+        command = ["-y", "-f", "lavfi", "-i", f"color=c=navy:s=64x36:r=1:d={FILM_SECONDS}"]
+        run_ffmpeg([*command, "-c:v", "libx264", "-preset", "ultrafast", str(partial)])
+        partial.replace(template)
+    for index in range(count):
+        name = f"Long Film {index:04d} ({1950 + index % 75})"
+        target = root / name / f"{name}.mkv"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(template, target)
+    return root
+
+
+def catalogue(data_dir: Path, music: Path, film_root: Path) -> None:
+    """Add the libraries, scan them, add the two users and give the plain user a history
+    (films part watched, tracks played), in-process: setup, not measured."""
     started = time.perf_counter()
     app = build(load_settings(data_dir))
     try:
         app.libraries.add(HOST, "music", str(music), LIBRARY)
+        app.libraries.add(HOST, "movies", str(film_root), FILMS)
         summary = app.scanner.scan()
         app.accounts.add_user(HOST, ADMIN[0], ADMIN[1], admin=True)
         app.accounts.add_user(HOST, USER[0], USER[1], admin=False)
-        app.accounts.grant(HOST, USER[0], [LIBRARY])
+        app.accounts.grant(HOST, USER[0], [LIBRARY, FILMS])
+        token, user = app.accounts.login(USER[0], USER[1], "127.0.0.1")
+        with app.catalogue.reading() as conn:
+            film_ids = list(conn.execute(select(s.movies.c.id)).scalars())
+            track_ids = list(conn.execute(select(s.tracks.c.id).limit(PLAYED_TRACKS)).scalars())
+        for index, film_id in enumerate(film_ids[:IN_PROGRESS_FILMS]):
+            app.activity.report_progress(user, film_id, (60 + index % 400) * 1000)
+        for track_id in track_ids:
+            app.activity.record_play(user, track_id)
+        app.accounts.logout(token)
     finally:
         app.close()
-    say(f"catalogue: scanned in {time.perf_counter() - started:.1f} s (setup): {summary}")
+    elapsed = time.perf_counter() - started
+    say(f"catalogue: scanned, history made in {elapsed:.1f} s (setup): {summary}")
 
 
 # --- the server ----------------------------------------------------------------------------
@@ -182,6 +220,43 @@ def bare_artist(db: sqlite3.Connection, user_id: str, artist_id: str) -> int:
     params = (user_id, artist_id)
     db.execute(f"SELECT count(*) FROM ({ALBUMS_OF_ARTIST})", params).fetchone()
     return len(db.execute(f"{ALBUMS_OF_ARTIST} LIMIT ? OFFSET ?", (*params, 500, 0)).fetchall())
+
+
+# What storage/home.continue_watching runs: the viewer's own resume points, each checked
+# against the granted libraries, newest first; then the films' and episodes' summaries.
+CONTINUE = (
+    "SELECT st.item_id, st.kind, st.position_ms, st.updated_at FROM user_item_state st"
+    " WHERE st.user_id = ? AND st.kind IN ('movie', 'episode') AND st.position_ms > 0"
+    " AND st.watched = 0 AND ("
+    f"(st.kind = 'movie' AND EXISTS (SELECT 1 FROM movies m WHERE m.id = st.item_id"
+    f" AND m.library_id IN ({GRANTED})))"
+    f" OR (st.kind = 'episode' AND EXISTS (SELECT 1 FROM episodes e WHERE e.id = st.item_id"
+    f" AND e.library_id IN ({GRANTED}))))"
+    " ORDER BY st.updated_at DESC, st.item_id LIMIT ?"
+)
+MOVIE_SUMMARIES = (
+    "SELECT m.id, 'movie', m.title, m.library_id, coalesce(f.duration_ms, 0), m.year,"
+    " m.poster_id FROM movies m JOIN media_files f ON f.id = m.file_id"
+    " WHERE m.id IN ({marks}) AND m.library_id IN (" + GRANTED + ")"
+)
+EPISODE_SUMMARIES = (
+    "SELECT e.id, 'episode', e.title, e.library_id, coalesce(f.duration_ms, 0), e.show_id,"
+    " sh.title, e.season_id, e.season_number, e.episode_number, e.air_date, sh.poster_id"
+    " FROM episodes e JOIN media_files f ON f.id = e.file_id JOIN shows sh ON sh.id = e.show_id"
+    " WHERE e.id IN ({marks}) AND e.library_id IN (" + GRANTED + ")"
+)
+
+
+def bare_continue(db: sqlite3.Connection, user_id: str) -> int:
+    rows = db.execute(CONTINUE, (user_id, user_id, user_id, CONTINUE_LIMIT)).fetchall()
+    ids = [row[0] for row in rows]
+    marks = ", ".join("?" for _ in ids)
+    found = db.execute(MOVIE_SUMMARIES.format(marks=marks), (*ids, user_id)).fetchall()
+    left = [i for i in ids if i not in {row[0] for row in found}]
+    if left:
+        marks = ", ".join("?" for _ in left)
+        found += db.execute(EPISODE_SUMMARIES.format(marks=marks), (*left, user_id)).fetchall()
+    return len(found)
 
 
 def bare_search(db: sqlite3.Connection, user_id: str, words: str) -> int:
@@ -288,9 +363,12 @@ def measure(
             hits = api_get(client, "/api/v1/search", {"q": words})
             if hits["total"] != bare_search(db, user_id, words):
                 raise SystemExit(f"search {words!r}: API and bare SQL disagree on the total")
+        resuming = api_get(client, "/api/v1/me/continue-watching", {"limit": CONTINUE_LIMIT})
+        if len(resuming["items"]) != bare_continue(db, user_id) or not resuming["items"]:
+            raise SystemExit("continue watching: API and bare SQL disagree")
         say(
-            f"checked: {bare_total} albums, {len(artist_ids)} artists; "
-            "API and bare SQL agree on totals"
+            f"checked: {bare_total} albums, {len(artist_ids)} artists, "
+            f"{len(resuming['items'])} films to continue; API and bare SQL agree"
         )
 
         # The floor of any request: a public route, then the cheapest signed-in one.
@@ -333,6 +411,15 @@ def measure(
                 timed(lambda i: bare_search(db, user_id, word(i)), n),
             )
         )
+        resume_params = {"limit": CONTINUE_LIMIT}
+        cases.append(
+            Case(
+                f"(d) continue watching, {CONTINUE_LIMIT} of {IN_PROGRESS_FILMS} films"
+                f" among {IN_PROGRESS_FILMS + PLAYED_TRACKS} state rows",
+                timed(lambda _i: api_get(client, "/api/v1/me/continue-watching", resume_params), n),
+                timed(lambda _i: bare_continue(db, user_id), n),
+            )
+        )
     return cases
 
 
@@ -350,6 +437,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--workdir", type=Path, help="keep the music tree in DIR/music and reuse it"
     )
     parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
+    parser.add_argument("--films", type=int, default=IN_PROGRESS_FILMS + 50)
     args = parser.parse_args(argv)
     if args.requests < 1 or args.tracks < 1:
         parser.error("--tracks and --requests must be at least 1")
@@ -380,7 +468,7 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
     if load_before > 1.0:
         say(f"WARNING: load average {load_before:.2f} before starting: other work will skew this")
     music = library(work, args.tracks)
-    catalogue(data_dir, music)
+    catalogue(data_dir, music, films(work, args.films))
 
     port = free_port()
     base = f"http://{HOSTNAME}:{port}"
@@ -408,7 +496,6 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
             f"API/bare {case.ratio:.2f}x median, {case.ratio_p95:.2f}x p95 "
             f"(target <= {TARGET_RATIO:.0f}x and p95 < {TARGET_P95_MS:.0f} ms: {case.verdict()})"
         )
-    say("(d) continue watching: skipped: the endpoint does not exist yet")
     if importlib.util.find_spec("supysonic") is not None:
         supysonic = "supysonic is importable, but this benchmark does not drive it yet"
     else:
@@ -417,7 +504,7 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
 
     load_after = os.getloadavg()[0]
     command = ["python", "bench/api.py", "--tracks", str(args.tracks)]
-    command += ["--requests", str(args.requests)]
+    command += ["--requests", str(args.requests), "--films", str(args.films)]
     say("\n---- summary (paste into bench/RESULTS.md) ----")
     say(f"Command: `{shlex.join(command)}`  ")
     say(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; source: {source_version()}  ")
@@ -427,8 +514,9 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
         f"{platform.system()} {platform.release()}  "
     )
     say(
-        f"Method: {args.tracks} tracks scanned into a fresh catalogue; `parlour serve --no-watch` "
-        f"on {HOSTNAME}; one keep-alive httpx client as a plain user granted the library, "
+        f"Method: {args.tracks} tracks and {args.films} films scanned into a fresh catalogue; "
+        f"`parlour serve --no-watch` on {HOSTNAME}; one keep-alive httpx client as a plain "
+        "user granted both libraries, "
         f"sequential; {WARMUP} warm-up then {args.requests} timed requests per case; bare SQL is "
         "the same SELECTs (count and page) through stdlib sqlite3 on the same file  "
     )
@@ -444,7 +532,6 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
         )
     for name, floor in floors:
         say(f"| request floor: {name} | {ms(floor.median_ms)} | {ms(floor.p95_ms)} | | | |")
-    say("| (d) continue watching | skipped: no endpoint yet | | | | |")
     say(f"| Supysonic | {supysonic} | | | | |")
     return 0
 

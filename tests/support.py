@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount, Route
 
 from parlour.app import build
 from parlour.services.application import Parlour
@@ -33,6 +35,22 @@ def require_tool(name: str) -> str:
 def open_parlour(data_dir: Path, **settings: object) -> Parlour:
     """A Parlour on a real SQLite file in ``data_dir`` with two probing workers."""
     return build(load_settings(data_dir, scan_workers=2, **settings))
+
+
+def registered_routes(app: Starlette) -> list[tuple[str, str]]:
+    """Every (method, path template) the app serves, mounted sub-apps included; HEAD,
+    which Starlette adds to every GET, is left out."""
+    found: list[tuple[str, str]] = []
+    pending: list[tuple[str, BaseRoute]] = [("", route) for route in app.routes]
+    while pending:  # bounded: a finite tree of routes
+        prefix, route = pending.pop()
+        if isinstance(route, Mount):
+            pending.extend((prefix + route.path, child) for child in route.routes)
+        elif isinstance(route, Route) and route.methods:
+            found.extend((m, prefix + route.path) for m in sorted(route.methods - {"HEAD"}))
+        else:
+            pytest.fail(f"unclassified kind of route: {route!r}; teach the tests about it")
+    return sorted(found)
 
 
 def free_port() -> int:

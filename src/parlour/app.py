@@ -3,11 +3,13 @@
 from parlour.library.pool import ProbePool
 from parlour.secrets import load_secrets
 from parlour.services.accounts import AccountService
+from parlour.services.activity import ActivityService
 from parlour.services.application import Parlour
 from parlour.services.catalog import CatalogService
 from parlour.services.libraries import LibraryService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
+from parlour.services.setup import FirstRunSetup
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
 from parlour.storage.engine import Catalogue
@@ -24,14 +26,17 @@ def build(settings: Settings) -> Parlour:
         lock_path=settings.data_dir / "scan.lock",
         batch_files=settings.scan_batch_files,
     )
+    accounts = AccountService(catalogue, load_secrets(settings.data_dir))
     return Parlour(
         settings=settings,
         catalogue=catalogue,
         pool=pool,
         scanner=scanner,
-        libraries=LibraryService(catalogue),
-        accounts=AccountService(catalogue, load_secrets(settings.data_dir)),
+        libraries=LibraryService(catalogue, scanner.lock, accounts.recent_viewers),
+        accounts=accounts,
+        setup=FirstRunSetup(accounts),
         catalog=CatalogService(catalogue),
+        activity=ActivityService(catalogue),
         scan_jobs=ScanJobs(scanner),
         watcher=LibraryWatcher(scanner),
     )

@@ -34,6 +34,8 @@ class ProgressBar:
         self._last_line = 0.0
 
     def __call__(self, state: ScanProgress) -> None:
+        if state.phase != "probing":
+            return  # walking and sidecars have no count to show
         now = time.monotonic()
         finished = state.done >= state.total
         if not self.tty and not finished and now - self._last_line < 5:
@@ -96,6 +98,18 @@ def cmd_library_add(args: argparse.Namespace) -> int:
         parlour.close()
     print(f"library {info.name!r} ({info.kind}) now covers: {', '.join(info.paths)}")
     print("run `parlour scan` to catalogue it (a running server picks it up by itself)")
+    return 0
+
+
+def cmd_library_remove(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        info = parlour.libraries.remove(HOST, args.library)
+    finally:
+        parlour.close()
+    counts = ", ".join(f"{value} {key}" for key, value in info.counts.items())
+    print(f"library {info.name!r} removed from the catalogue ({counts})")
+    print(f"its folders were not touched: {', '.join(info.paths) or 'none'}")
     return 0
 
 
@@ -196,24 +210,23 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 def _serve(parlour: Parlour, host: str, port: int, *, watch: bool) -> int:
     # The web stack loads only for the commands that serve: `scan` and `library` start
     # in a fraction of the time.
-    import uvicorn  # noqa: PLC0415
-
     from parlour.frontends.web.app import create_app  # noqa: PLC0415
+    from parlour.frontends.web.server import serve  # noqa: PLC0415
 
     app = create_app(parlour, watch=watch)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    shown = f"[{shown}]" if ":" in shown else shown
+    code = parlour.setup.begin()
+    if code is not None:
+        # The console only: never logged, never stored (AU-10).
+        print(
+            f"parlour: no admin yet; claim this server with the one-time setup code {code}"
+            f" at http://{shown}:{port}/api/v1/setup",
+            file=sys.stderr,
+            flush=True,
+        )
     print(f"Parlour {__version__} serving on http://{host}:{port}/  (Ctrl-C stops it)", flush=True)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, which would let any
-        # local process pick its source address; Parlour decides (settings.trusted_proxies).
-        proxy_headers=False,
-    )
-    uvicorn.Server(config).run()
+    serve(app, host, port)
     return 0
 
 
@@ -324,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     user_list.add_argument("--json", action="store_true")
     user_list.set_defaults(handler=cmd_user_list)
 
-    library = commands.add_parser("library", parents=[common], help="add and list libraries")
+    library = commands.add_parser(
+        "library", parents=[common], help="add, list and remove libraries"
+    )
     library_commands = library.add_subparsers(
         dest="library_command", required=True, metavar="ACTION"
     )
@@ -343,6 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_library_list)
+    remove = library_commands.add_parser(
+        "remove",
+        parents=[common],
+        help="forget a library and its catalogue (its files are not touched)",
+    )
+    remove.add_argument("library", help="library name or id")
+    remove.set_defaults(handler=cmd_library_remove)
     failures = library_commands.add_parser(
         "failures", parents=[common], help="files that could not be read"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from parlour.domain.errors import ConfigurationError
 
@@ -32,7 +32,26 @@ class Settings(BaseModel):
     watch: bool = True  # follow changes in library folders while serving
     # Reverse proxies whose X-Forwarded-For is believed; nobody else's is (AU-09).
     trusted_proxies: tuple[str, ...] = ()
+    # Host names the server answers to besides IP literals, localhost and its own host
+    # name; any other Host header gets 421 (AU-12: DNS rebinding). PARLOUR_ALLOWED_HOSTS
+    # takes them comma-separated.
+    allowed_hosts: tuple[str, ...] = ()
     offline: bool = True  # master switch: no outbound connection of any kind
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_names(cls, value: Any) -> Any:
+        if isinstance(value, str):  # from the environment
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _plain_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if not name or any(c in name for c in ":/[]@ *") or len(name) > 253:
+                raise ValueError(f"{name!r} is not a host name (no port, scheme or wildcard)")
+        return tuple(name.lower().rstrip(".") for name in names)
 
     @property
     def trusted_proxy_set(self) -> frozenset[str]:

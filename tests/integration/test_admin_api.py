@@ -138,3 +138,41 @@ def test_admin_input_errors_are_400_or_409(server: tuple[ServerProcess, Path]) -
         timeout=10,
     )
     assert short.status_code == 400
+
+
+def test_revocations_through_the_server_take_effect_on_the_next_request(
+    server: tuple[ServerProcess, Path],
+) -> None:
+    """The server remembers checked tokens for a moment; its own revocations clear that."""
+    process, _ = server
+    root = process.login("root", "root-password")
+    created = httpx.post(
+        process.base + "/api/v1/admin/users",
+        headers=root,
+        json={"name": "dora", "password": "dora-password"},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    dora_id = created.json()["id"]
+    dora = process.login("dora", "dora-password")
+    assert httpx.get(process.base + "/api/v1/me", headers=dora, timeout=5).status_code == 200
+    disabled = httpx.post(
+        process.base + f"/api/v1/admin/users/{dora_id}/disable", headers=root, timeout=5
+    )
+    assert disabled.status_code == 204
+    assert httpx.get(process.base + "/api/v1/me", headers=dora, timeout=5).status_code == 401
+    # A grant change shows on the next request too.
+    httpx.post(process.base + f"/api/v1/admin/users/{dora_id}/enable", headers=root, timeout=5)
+    dora = process.login("dora", "dora-password")
+    assert httpx.get(process.base + "/api/v1/me", headers=dora, timeout=5).json()["libraries"] == []
+    libraries = httpx.get(process.base + "/api/v1/libraries", headers=root, timeout=5).json()
+    assert libraries, "an earlier test adds the Music library"
+    granted = httpx.put(
+        process.base + f"/api/v1/admin/users/{dora_id}/grants",
+        headers=root,
+        json={"libraries": [lib["id"] for lib in libraries]},
+        timeout=5,
+    )
+    assert granted.status_code == 200, granted.text
+    me = httpx.get(process.base + "/api/v1/me", headers=dora, timeout=5).json()
+    assert sorted(me["libraries"]) == sorted(lib["id"] for lib in libraries)

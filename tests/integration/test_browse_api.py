@@ -58,6 +58,7 @@ def test_lists_show_only_granted_libraries_and_their_totals(
         "total": 0,
         "limit": 100,
         "offset": 0,
+        "next_cursor": None,
     }
     assert _get(process, "/api/v1/movies", alice).json()["total"] == len(DEMO_LIBRARY.movies)
     assert _get(process, "/api/v1/movies", bob).json()["total"] == 0
@@ -159,6 +160,7 @@ def test_search_finds_only_in_granted_libraries_totals_included(
         "total": 0,
         "limit": 50,
         "offset": 0,
+        "next_cursor": None,
     }
     prefix = _get(process, "/api/v1/search", alice, q=word[:3]).json()  # as you type
     assert any(i["title"] == track.title for i in prefix["items"])

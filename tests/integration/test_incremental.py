@@ -218,3 +218,29 @@ def test_an_unreachable_root_loses_nothing(music_copy: tuple[Parlour, Path]) -> 
     root.with_name("unmounted").rename(root)
     again = app.scanner.scan()
     assert (again.added, again.removed, again.unchanged) == (0, 0, len(DEMO_LIBRARY.music))
+
+
+def test_users_state_follows_a_moved_file_and_goes_with_a_deleted_one(
+    music_copy: tuple[Parlour, Path],
+) -> None:
+    app, root = music_copy
+    app.accounts.add_user(HOST, "carol", "carol-password")
+    app.accounts.grant(HOST, "carol", ["Music"])
+    carol = app.accounts.viewer(app.accounts.login("carol", "carol-password", "127.0.0.1")[0])
+    moved, deleted = DEMO_LIBRARY.music[0], DEMO_LIBRARY.music[1]
+    ids = _tracks(app)
+    moved_id, deleted_id = ids[moved.rel_path][0], ids[deleted.rel_path][0]
+    for track_id in (moved_id, deleted_id):
+        app.activity.record_play(carol, track_id)
+        app.activity.set_favourite(carol, track_id, True)
+    app.activity.create_playlist(carol, "Both", "music", items=[moved_id, deleted_id])
+    (root / moved.rel_path).rename(root / moved.rel_path.replace(".", " (moved).", 1))
+    (root / deleted.rel_path).unlink()
+    assert app.scanner.scan().removed == 1
+    assert app.activity.state(carol, moved_id).play_count == 1
+    (playlist,) = app.activity.playlists(carol)
+    assert playlist["entries"] == 1
+    with app.catalogue.reading() as conn:
+        for table in (s.user_item_state, s.play_events, s.playlist_entries):
+            kept = set(conn.execute(select(table.c.item_id)).scalars())
+            assert kept == {moved_id}, table.name

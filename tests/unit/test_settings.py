@@ -46,3 +46,14 @@ def test_every_setting_is_documented_in_the_readme() -> None:
         name for name in Settings.model_fields if name != "data_dir" and f"`{name}`" not in readme
     ]
     assert missing == []
+
+
+def test_allowed_hosts_from_the_environment_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLOUR_ALLOWED_HOSTS", "Media.Home, nas.example.")
+    assert load_settings(tmp_path).allowed_hosts == ("media.home", "nas.example")
+    for bad in ("media.home:8420", "http://media.home", "*.home", "[::1]"):
+        monkeypatch.setenv("PARLOUR_ALLOWED_HOSTS", bad + ",ok.home")
+        with pytest.raises(ConfigurationError):
+            load_settings(tmp_path)

@@ -322,6 +322,10 @@ def _movies() -> tuple[FilmRecipe, ...]:
             "The Lighthouse Cartographer",
             2018,
             subtitles=("The Lighthouse Cartographer (2018).en.srt",),
+            nfo=True,
+            plot="A mapmaker keeps a lighthouse whose light shows coasts that are not there.",
+            genres=("Drama", "Mystery"),
+            mpaa="R",  # hidden from a user limited to PG-13 or below
         ),
         _film(
             "Paper Comets",

@@ -6,12 +6,15 @@ import time
 from parlour.domain.accounts import Role, UserInfo, Viewer, name_key
 from parlour.domain.errors import (
     AuthenticationError,
+    ConflictError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
 )
+from parlour.domain.ratings import check_max_rating
 from parlour.secrets import Secrets
 from parlour.services.credentials import LoginLimiter, PasswordHasher, new_token, token_digest
+from parlour.services.viewer_cache import ViewerCache
 from parlour.storage import account_store, library_store
 from parlour.storage.engine import Catalogue
 
@@ -33,6 +36,7 @@ class AccountService:
         self.secrets = secrets
         self.hasher = PasswordHasher()
         self.limiter = limiter or LoginLimiter()
+        self.recent_viewers = ViewerCache()
 
     # -- users -------------------------------------------------------------------------
 
@@ -40,14 +44,24 @@ class AccountService:
         self, viewer: Viewer, name: str, password: str, *, admin: bool = False
     ) -> UserInfo:
         viewer.require_admin()
-        clean = name.strip()
-        if not clean or len(clean) > 100 or any(ord(c) < 32 for c in clean):
-            raise InvalidInputError("a user name is 1 to 100 printable characters")
+        clean = _check_name(name)
         _check_password(password)
         password_hash = self.hasher.hash(password)
         role = Role.ADMIN if admin else Role.USER
         with self.catalogue.writing() as conn:
             user_id = account_store.create_user(conn, clean, password_hash, role, _now())
+            return account_store.user_info(conn, user_id)
+
+    def add_first_admin(self, name: str, password: str) -> UserInfo:
+        """Create the first admin, for the first-run setup only (which checked its code);
+        ConflictError if an admin exists by then (checked in the same transaction)."""
+        clean = _check_name(name)
+        _check_password(password)
+        password_hash = self.hasher.hash(password)
+        with self.catalogue.writing() as conn:
+            if account_store.count_admins(conn) > 0:
+                raise ConflictError("an admin exists already")
+            user_id = account_store.create_user(conn, clean, password_hash, Role.ADMIN, _now())
             return account_store.user_info(conn, user_id)
 
     def has_admin(self) -> bool:
@@ -62,13 +76,17 @@ class AccountService:
     def grant(
         self, viewer: Viewer, user: str, libraries: list[str], max_rating: str | None = None
     ) -> UserInfo:
-        """Set exactly which libraries (by name or id) a user may see."""
+        """Set exactly which libraries (by name or id) a user may see, and the highest
+        content rating of films and shows they are shown (None: no limit)."""
         viewer.require_admin()
+        max_rating = check_max_rating(max_rating)  # unknown: InvalidInputError, with examples
         with self.catalogue.writing() as conn:
             info = account_store.user_info(conn, user)
             ids = [library_store.find_library(conn, lib).id for lib in libraries]
             account_store.set_grants(conn, info.id, ids, max_rating)
-            return account_store.user_info(conn, info.id)
+            info = account_store.user_info(conn, info.id)
+        self.recent_viewers.clear()
+        return info
 
     def change_password(self, viewer: Viewer, user: str, password: str) -> None:
         """Set a new password and sign the user out everywhere (an admin, or the user)."""
@@ -80,6 +98,7 @@ class AccountService:
             info = account_store.user_info(conn, user)
             account_store.set_password_hash(conn, info.id, password_hash, _now())
             account_store.delete_tokens_of(conn, info.id)
+        self.recent_viewers.clear()
 
     def set_disabled(self, viewer: Viewer, user: str, disabled: bool) -> None:
         viewer.require_admin()
@@ -88,6 +107,7 @@ class AccountService:
             account_store.set_disabled(conn, info.id, disabled)
             if disabled:
                 account_store.delete_tokens_of(conn, info.id)
+        self.recent_viewers.clear()
 
     # -- signing in ----------------------------------------------------------------------
 
@@ -110,16 +130,21 @@ class AccountService:
             raise AuthenticationError("wrong user name or password")
         assert user is not None
         self.limiter.succeeded(key, source)
+        if self.hasher.needs_rehash(user.password_hash):
+            with self.catalogue.writing() as conn:
+                account_store.set_password_hash(conn, user.id, self.hasher.hash(password), None)
+        return self.issue_token(user.id, device=device)
+
+    def issue_token(self, user_id: str, *, device: str | None = None) -> tuple[str, Viewer]:
+        """A new session (or named device) token for a user whose credentials were checked."""
         token = new_token()
         now = _now()
         kind = "device" if device else "session"
         lifetime = DEVICE_LIFETIME_S if device else SESSION_LIFETIME_S
         with self.catalogue.writing() as conn:
-            if self.hasher.needs_rehash(user.password_hash):
-                account_store.set_password_hash(conn, user.id, self.hasher.hash(password), None)
             account_store.add_token(
                 conn,
-                user.id,
+                user_id,
                 token_digest(self.secrets.token_key, token),
                 kind,
                 device,
@@ -128,11 +153,21 @@ class AccountService:
             )
         return token, self.viewer(token)
 
+    def cached_viewer(self, token: str) -> Viewer | None:
+        """The viewer of a token checked in the last half second, without touching the
+        database (cheap enough for the event loop); None means: call ``viewer``."""
+        if not token or len(token) > 200:
+            return None
+        return self.recent_viewers.get(token_digest(self.secrets.token_key, token))
+
     def viewer(self, token: str) -> Viewer:
         """The viewer a bearer or session token stands for; AuthenticationError if none."""
         if not token or len(token) > 200:
             raise AuthenticationError("missing or malformed token")
         digest = token_digest(self.secrets.token_key, token)
+        cached = self.recent_viewers.get(digest)
+        if cached is not None:
+            return cached
         with self.catalogue.reading() as conn:
             owner = account_store.viewer_for_token(conn, digest)
         if owner is None:
@@ -146,6 +181,7 @@ class AccountService:
         if now - owner.last_used_at >= _TOUCH_EVERY_S:
             with self.catalogue.writing() as conn:
                 account_store.touch_token(conn, owner.token_id, now)
+        self.recent_viewers.put(digest, owner.viewer)
         return owner.viewer
 
     def csrf_token(self, token: str) -> str:
@@ -159,6 +195,7 @@ class AccountService:
             owner = account_store.viewer_for_token(conn, digest)
             if owner is not None:
                 account_store.delete_token(conn, owner.token_id)
+        self.recent_viewers.clear()
 
     def tokens(self, viewer: Viewer) -> list[dict[str, object]]:
         with self.catalogue.reading() as conn:
@@ -169,6 +206,14 @@ class AccountService:
         with self.catalogue.writing() as conn:
             if not account_store.delete_token(conn, token_id, viewer.user_id):
                 raise NotFoundError("no such token")
+        self.recent_viewers.clear()
+
+
+def _check_name(name: str) -> str:
+    clean = name.strip()
+    if not clean or len(clean) > 100 or any(ord(c) < 32 for c in clean):
+        raise InvalidInputError("a user name is 1 to 100 printable characters")
+    return clean
 
 
 def _check_password(password: str) -> None:

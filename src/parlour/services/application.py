@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from parlour.library.pool import ProbePool
 from parlour.services.accounts import AccountService
+from parlour.services.activity import ActivityService
 from parlour.services.catalog import CatalogService
 from parlour.services.libraries import LibraryService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
+from parlour.services.setup import FirstRunSetup
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
 from parlour.storage.engine import Catalogue
@@ -23,7 +25,9 @@ class Parlour:
     scanner: Scanner
     libraries: LibraryService
     accounts: AccountService
+    setup: FirstRunSetup
     catalog: CatalogService
+    activity: ActivityService
     scan_jobs: ScanJobs
     watcher: LibraryWatcher
 

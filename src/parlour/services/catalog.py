@@ -9,6 +9,12 @@ from parlour.storage.engine import Catalogue
 
 
 class CatalogService:
+    """Read-only: lists with filters, sorting and paging, details, folders and search.
+
+    What a viewer may see (granted libraries, content rating limit) is decided below, in
+    ``storage.visibility``; nothing here widens it.
+    """
+
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
 
@@ -19,6 +25,10 @@ class CatalogService:
     def artists(self, viewer: Viewer, **filters: Any) -> Page:
         with self.catalogue.reading() as conn:
             return browse.artists(conn, viewer, **filters)
+
+    def tracks(self, viewer: Viewer, **filters: Any) -> Page:
+        with self.catalogue.reading() as conn:
+            return browse.tracks(conn, viewer, **filters)
 
     def movies(self, viewer: Viewer, **filters: Any) -> Page:
         with self.catalogue.reading() as conn:
@@ -48,6 +58,22 @@ class CatalogService:
         with self.catalogue.reading() as conn:
             return browse.item(conn, viewer, item_id)
 
-    def search(self, viewer: Viewer, words: str, *, limit: int = 50, offset: int = 0) -> Page:
+    def library_folders(self, viewer: Viewer, library_id: str, **paging: Any) -> Page:
         with self.catalogue.reading() as conn:
-            return browse.search(conn, viewer, words, limit=limit, offset=offset)
+            return browse.library_folders(conn, viewer, library_id, **paging)
+
+    def folder(self, viewer: Viewer, folder_id: str, **paging: Any) -> dict[str, Any]:
+        with self.catalogue.reading() as conn:
+            return browse.folder(conn, viewer, folder_id, **paging)
+
+    def search(
+        self,
+        viewer: Viewer,
+        words: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        cursor: str | None = None,
+    ) -> Page:
+        with self.catalogue.reading() as conn:
+            return browse.search(conn, viewer, words, limit=limit, offset=offset, cursor=cursor)

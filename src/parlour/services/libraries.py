@@ -1,4 +1,5 @@
-"""Libraries as callers see them: adding folders, listing with counts, failures."""
+"""Libraries as callers see them: adding and removing folders, listing with counts,
+failures."""
 
 import os
 from dataclasses import dataclass
@@ -9,7 +10,9 @@ from sqlalchemy import Connection
 from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.domain.media import LibraryKind
-from parlour.storage import library_store
+from parlour.services.scan_lock import ScanLock
+from parlour.services.viewer_cache import ViewerCache
+from parlour.storage import activity_store, library_store
 from parlour.storage.engine import Catalogue
 from parlour.storage.item_writer import now_s
 
@@ -20,6 +23,8 @@ _DEFAULT_NAMES = {
     LibraryKind.PHOTOS: "Photos",
     LibraryKind.VIDEOS: "Videos",
 }
+# How long removing a library waits for a running scan before it answers "busy".
+REMOVE_WAIT_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +54,12 @@ class FailedFile:
 
 
 class LibraryService:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(
+        self, catalogue: Catalogue, scan_lock: ScanLock, recent_viewers: ViewerCache
+    ) -> None:
         self.catalogue = catalogue
+        self.scan_lock = scan_lock
+        self.recent_viewers = recent_viewers
 
     def add(
         self,
@@ -90,6 +99,25 @@ class LibraryService:
                 follow_symlinks=follow_symlinks,
             )
             return self._info(conn, row)
+
+    def remove(self, viewer: Viewer, name_or_id: str) -> LibraryInfo:
+        """Forget a library (by name or id) and all it catalogued; no file is touched.
+
+        Takes the scan lock, so no scan writes into the library while it goes and no scan
+        is cut short half-way (one in another process included); if a scan holds the lock
+        longer than ``REMOVE_WAIT_S``, ConflictError. Returns what it held.
+        """
+        viewer.require_admin()
+        with self.catalogue.reading() as conn:
+            library_store.find_library(conn, name_or_id)  # unknown: NotFoundError at once
+        with self.scan_lock.hold(wait_s=REMOVE_WAIT_S), self.catalogue.writing() as conn:
+            row = library_store.find_library(conn, name_or_id)
+            info = self._info(conn, row)
+            library_store.delete_library(conn, row.id)
+            # Users' state of its items could never be shown again: item ids are not reused.
+            activity_store.forget_missing_items(conn)
+        self.recent_viewers.clear()  # their grants of it went with it
+        return info
 
     def list_all(self, viewer: Viewer) -> list[LibraryInfo]:
         """The libraries ``viewer`` may see, with their counts."""

@@ -9,14 +9,11 @@ folder that could not be read); (4) the sidecar pass over dirty folders; (5) tid
 """
 
 import dataclasses
-import fcntl
 import hashlib
 import logging
 import os
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +22,8 @@ from parlour.domain.records import ScannedFile
 from parlour.library.interpret import display, name_classifier, plan_sidecars
 from parlour.library.pool import ProbeJob, ProbePool
 from parlour.library.walker import FolderListing, FoundFailure, FoundFile, walk_root
-from parlour.storage import library_store, scan_store, sidecar_store
+from parlour.services.scan_lock import ScanLock
+from parlour.storage import activity_store, library_store, scan_store, sidecar_store
 from parlour.storage.engine import Catalogue
 from parlour.storage.item_writer import ItemWriter, now_s
 from parlour.storage.library_store import LibraryRow
@@ -34,6 +32,7 @@ from parlour.storage.scan_store import KnownFile
 log = logging.getLogger(__name__)
 
 _BATCH_SECONDS = 2.0
+_PROGRESS_SECONDS = 0.5  # progress is reported at least this often while probing
 
 
 @dataclass(slots=True)
@@ -42,6 +41,7 @@ class ScanProgress:
     done: int
     total: int
     folder: str
+    phase: str = "probing"  # "walking", "probing" (done/total count files) or "sidecars"
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -114,23 +114,9 @@ class Scanner:
         self.catalogue = catalogue
         self.pool = pool
         self.batch_files = batch_files
-        self._lock_path = lock_path
-        self._thread_lock = threading.Lock()
-
-    @contextmanager
-    def _exclusive(self) -> Iterator[None]:
-        """One scan at a time: across threads, and across processes sharing the data dir
-        (``parlour scan`` while ``parlour serve`` runs waits for the server's scan)."""
-        with self._thread_lock:
-            if self._lock_path is None:
-                yield
-                return
-            with open(self._lock_path, "a+b") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+        # One scan at a time (``parlour scan`` while ``parlour serve`` runs waits for the
+        # server's scan); removing a library takes the same lock.
+        self.lock = ScanLock(lock_path)
 
     def scan(
         self,
@@ -141,12 +127,13 @@ class Scanner:
     ) -> ScanSummary:
         """Scan every library (or one, by name or id)."""
         summary = ScanSummary()
-        with self.catalogue.reading() as conn:
-            if library is None:
-                libraries = library_store.list_libraries(conn, HOST)
-            else:
-                libraries = [library_store.find_library(conn, library)]
-        with self._exclusive():
+        with self.lock.hold():
+            # Read under the lock: a library removed while this scan waited is not scanned.
+            with self.catalogue.reading() as conn:
+                if library is None:
+                    libraries = library_store.list_libraries(conn, HOST)
+                else:
+                    libraries = [library_store.find_library(conn, library)]
             for lib in libraries:
                 targets = {root_id: [b""] for root_id, _ in lib.roots}
                 self._scan_library(lib, targets, full=full, summary=summary, progress=progress)
@@ -155,19 +142,20 @@ class Scanner:
     def scan_paths(self, paths: Iterable[str | bytes]) -> ScanSummary:
         """Rescan just the folders around changed paths (what the watcher reports)."""
         summary = ScanSummary()
-        with self.catalogue.reading() as conn:
-            libraries = library_store.list_libraries(conn, HOST)
-        wanted: dict[str, dict[str, list[bytes]]] = {}
-        for raw in paths:
-            path = os.fsencode(raw)
-            for lib in libraries:
-                for root_id, root in lib.roots:
-                    root_b = os.fsencode(root)
-                    if path == root_b or path.startswith(root_b + b"/"):
-                        rel = path[len(root_b) + 1 :]
-                        parent = os.path.dirname(rel)
-                        wanted.setdefault(lib.id, {}).setdefault(root_id, []).append(parent)
-        with self._exclusive():
+        with self.lock.hold():
+            # Paths under a root that was removed meanwhile match no library: ignored.
+            with self.catalogue.reading() as conn:
+                libraries = library_store.list_libraries(conn, HOST)
+            wanted: dict[str, dict[str, list[bytes]]] = {}
+            for raw in paths:
+                path = os.fsencode(raw)
+                for lib in libraries:
+                    for root_id, root in lib.roots:
+                        root_b = os.fsencode(root)
+                        if path == root_b or path.startswith(root_b + b"/"):
+                            rel = path[len(root_b) + 1 :]
+                            parent = os.path.dirname(rel)
+                            wanted.setdefault(lib.id, {}).setdefault(root_id, []).append(parent)
             for lib in libraries:
                 if lib.id not in wanted:
                     continue
@@ -209,6 +197,8 @@ class Scanner:
     ) -> None:
         writer = ItemWriter(lib.id)
         roots = dict(lib.roots)
+        # One library's progress, across its roots: done/total count the files probed.
+        state = ScanProgress(lib.name, 0, 0, "", phase="walking")
         for root_id, prefixes in targets.items():
             root_text = roots[root_id]
             root = os.fsencode(root_text)
@@ -218,15 +208,31 @@ class Scanner:
                 )
                 log.warning("library %s: root %s unreachable, skipped", lib.id, root_id)
                 continue
+            state.phase = "walking"
+            if progress is not None:
+                progress(state)
             self._scan_root(
-                lib, root_id, root, prefixes, writer, full=full, summary=summary, progress=progress
+                lib,
+                root_id,
+                root,
+                prefixes,
+                writer,
+                full=full,
+                summary=summary,
+                progress=progress,
+                state=state,
             )
+        state.phase = "sidecars"
+        if progress is not None:
+            progress(state)
         decorated = self._sidecar_pass(lib, writer, summary)
         with self.catalogue.writing() as conn:
             # Every change marks its folder dirty in the same transaction, and the flags
             # are cleared only here, with the tidy-up: no dirty folder, nothing to tidy.
             if decorated:
                 sidecar_store.tidy(conn, lib.id)
+                # Users' state of items that are gone for good (a moved file keeps its id).
+                activity_store.forget_missing_items(conn)
                 sidecar_store.clear_dirty(conn, decorated)
             library_store.mark_scanned(conn, lib.id, now_s())
         writer.forget()
@@ -242,6 +248,7 @@ class Scanner:
         full: bool,
         summary: ScanSummary,
         progress: ProgressCallback | None,
+        state: ScanProgress,
     ) -> None:
         with self.catalogue.reading() as conn:
             known: dict[bytes, KnownFile] = {}
@@ -315,7 +322,16 @@ class Scanner:
             k.fingerprint: k for k in missing.values() if k.fingerprint and k.status == "ok"
         }
         self._probe(
-            lib, jobs, missing, by_fingerprint, moved_from, folder_ids, writer, summary, progress
+            lib,
+            jobs,
+            missing,
+            by_fingerprint,
+            moved_from,
+            folder_ids,
+            writer,
+            summary,
+            progress,
+            state,
         )
 
         gone = list(missing.values())
@@ -344,14 +360,19 @@ class Scanner:
         writer: ItemWriter,
         summary: ScanSummary,
         progress: ProgressCallback | None,
+        state: ScanProgress,
     ) -> None:
         if not jobs:
             return
-        state = ScanProgress(lib.name, 0, len(jobs), jobs[0][1])
+        if state.done == 0:
+            state.started = time.monotonic()  # the rate counts probing time only
+        state.phase, state.total, state.folder = "probing", state.total + len(jobs), jobs[0][1]
         root = jobs[0][0].root
         folders = {job.rel_path: folder for job, folder in jobs}
         batch: list[ScannedFile] = []
-        last_flush = time.monotonic()
+        last_flush = last_report = time.monotonic()
+        if progress is not None:
+            progress(state)
 
         def flush() -> None:
             if not batch:
@@ -385,11 +406,14 @@ class Scanner:
             batch.append(scanned)
             state.done += 1
             state.folder = folders[scanned.rel_path]
-            if len(batch) >= self.batch_files or time.monotonic() - last_flush >= _BATCH_SECONDS:
+            now = time.monotonic()
+            flushed = len(batch) >= self.batch_files or now - last_flush >= _BATCH_SECONDS
+            if flushed:
                 flush()
                 last_flush = time.monotonic()
-                if progress is not None:
-                    progress(state)
+            if progress is not None and (flushed or now - last_report >= _PROGRESS_SECONDS):
+                progress(state)
+                last_report = now
         flush()
         if progress is not None:
             progress(state)

@@ -1,255 +1,62 @@
-"""Read queries for browsing and search. Each takes the viewer and sees only the libraries
-that viewer may see: the access rule lives here, once, and fails closed (a library that
-is not granted is simply absent, in the rows and in the totals)."""
+"""Read queries for browsing and search, always for a viewer, who sees only what the
+rules of ``visibility`` allow: granted libraries, and films and shows within their
+content rating limit. Both fail closed: what may not be seen is simply absent, in the
+rows, in the totals and in search.
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+The lists live by subject (``browse_music``, ``browse_video``, ``browse_folders``) and
+are gathered here, so that ``browse.albums`` and the like are the one place to call;
+item details and search are here.
+"""
+
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select, text
+from sqlalchemy import (
+    Connection,
+    Float,
+    FromClause,
+    String,
+    bindparam,
+    column,
+    select,
+    text,
+)
 
 from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError, NotFoundError
 from parlour.storage import schema as s
-from parlour.storage.visibility import visible_libraries
+from parlour.storage.browse_folders import folder, library_folders
+from parlour.storage.browse_music import album, albums, artist, artists, tracks
+from parlour.storage.browse_video import movies, season, show, shows
+from parlour.storage.item_state import ViewerState
+from parlour.storage.listing import MAX_PAGE, Page, PageRequest, fetch_page, json_row
+from parlour.storage.visibility import (
+    is_rating_limited,
+    movie_visible,
+    rating_allows_item,
+    show_visible,
+    visible_libraries,
+)
 
-MAX_PAGE = 500
+__all__ = [
+    "MAX_PAGE",
+    "Page",
+    "album",
+    "albums",
+    "artist",
+    "artists",
+    "folder",
+    "item",
+    "library_folders",
+    "movies",
+    "search",
+    "season",
+    "show",
+    "shows",
+    "tracks",
+]
 
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    items: list[dict[str, Any]]
-    total: int
-    limit: int
-    offset: int
-
-
-def _page(conn: Connection, query: Select[Any], limit: int, offset: int) -> Page:
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset at least 0")
-    total = int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    rows = conn.execute(query.limit(limit).offset(offset)).all()
-    return Page([_json_row(row._asdict()) for row in rows], total, limit, offset)
-
-
-def _json_row(row: dict[Any, Any]) -> dict[str, Any]:
-    return {str(key): value for key, value in row.items()}  # quoted_name keys to plain str
-
-
-def _sorted(
-    query: Select[Any], sort: str, order: str, columns: Mapping[str, ColumnElement[Any]]
-) -> Select[Any]:
-    """Sort only by allow-listed fields: a client's string never becomes SQL (AZ-07)."""
-    if sort not in columns or order not in ("asc", "desc"):
-        raise InvalidInputError(f"sort must be one of {sorted(columns)} and order asc or desc")
-    column = columns[sort]
-    primary = column.desc() if order == "desc" else column.asc()
-    return query.order_by(primary, *[c.asc() for c in query.selected_columns if c.key == "id"])
-
-
-def albums(
-    conn: Connection,
-    viewer: Viewer,
-    *,
-    library: str | None = None,
-    artist: str | None = None,
-    genre: str | None = None,
-    year: int | None = None,
-    sort: str = "title",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-) -> Page:
-    al = s.albums.c
-    query = select(
-        al.id,
-        al.library_id,
-        al.title,
-        al.artist_name,
-        al.year,
-        al.compilation,
-        al.cover_id,
-        al.added_at,
-    ).where(al.library_id.in_(visible_libraries(viewer)))
-    if library is not None:
-        query = query.where(al.library_id == library)
-    if artist is not None:
-        query = query.where(
-            al.id.in_(
-                select(s.album_artists.c.album_id).where(s.album_artists.c.artist_id == artist)
-            )
-        )
-    if year is not None:
-        query = query.where(al.year == year)
-    if genre is not None:
-        in_genre = (
-            select(s.tracks.c.album_id)
-            .join(s.track_genres, s.track_genres.c.track_id == s.tracks.c.id)
-            .join(s.genres, s.genres.c.id == s.track_genres.c.genre_id)
-            .where(s.genres.c.name == genre)
-        )
-        query = query.where(al.id.in_(in_genre))
-    columns = {
-        "title": al.sort_title,
-        "year": al.year,
-        "added": al.added_at,
-        "artist": al.artist_name,
-    }
-    return _page(conn, _sorted(query, sort, order, columns), limit, offset)
-
-
-def artists(
-    conn: Connection,
-    viewer: Viewer,
-    *,
-    library: str | None = None,
-    sort: str = "name",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-) -> Page:
-    ar = s.artists.c
-    query = select(ar.id, ar.library_id, ar.name, ar.added_at).where(
-        ar.library_id.in_(visible_libraries(viewer))
-    )
-    if library is not None:
-        query = query.where(ar.library_id == library)
-    columns = {"name": ar.sort_name, "added": ar.added_at}
-    return _page(conn, _sorted(query, sort, order, columns), limit, offset)
-
-
-def movies(
-    conn: Connection,
-    viewer: Viewer,
-    *,
-    library: str | None = None,
-    genre: str | None = None,
-    year: int | None = None,
-    sort: str = "title",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-) -> Page:
-    m = s.movies.c
-    query = select(
-        m.id, m.library_id, m.title, m.year, m.content_rating, m.poster_id, m.added_at
-    ).where(m.library_id.in_(visible_libraries(viewer)))
-    if library is not None:
-        query = query.where(m.library_id == library)
-    if year is not None:
-        query = query.where(m.year == year)
-    if genre is not None:
-        in_genre = select(s.video_genres.c.video_id).join(s.genres).where(s.genres.c.name == genre)
-        query = query.where(m.id.in_(in_genre))
-    columns = {"title": m.sort_title, "year": m.year, "added": m.added_at}
-    return _page(conn, _sorted(query, sort, order, columns), limit, offset)
-
-
-def shows(
-    conn: Connection,
-    viewer: Viewer,
-    *,
-    library: str | None = None,
-    sort: str = "title",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-) -> Page:
-    sh = s.shows.c
-    query = select(sh.id, sh.library_id, sh.title, sh.year, sh.poster_id, sh.added_at).where(
-        sh.library_id.in_(visible_libraries(viewer))
-    )
-    if library is not None:
-        query = query.where(sh.library_id == library)
-    columns = {"title": sh.sort_title, "year": sh.year, "added": sh.added_at}
-    return _page(conn, _sorted(query, sort, order, columns), limit, offset)
-
-
-def _one(conn: Connection, query: Select[Any], what: str) -> dict[str, Any]:
-    row = conn.execute(query).first()
-    if row is None:
-        raise NotFoundError(f"no such {what}")  # also when it exists in another library
-    return _json_row(row._asdict())
-
-
-def album(conn: Connection, viewer: Viewer, album_id: str) -> dict[str, Any]:
-    al, t = s.albums.c, s.tracks.c
-    found = _one(
-        conn,
-        select(
-            al.id, al.library_id, al.title, al.artist_name, al.year, al.compilation, al.cover_id
-        ).where(al.id == album_id, al.library_id.in_(visible_libraries(viewer))),
-        "album",
-    )
-    found["tracks"] = [
-        _json_row(row._asdict())
-        for row in conn.execute(
-            select(t.id, t.title, t.artist_name, t.disc_no, t.track_no, t.duration_ms, t.codec)
-            .where(t.album_id == album_id)
-            .order_by(t.disc_no, t.track_no, t.sort_title)
-        )
-    ]
-    return found
-
-
-def artist(conn: Connection, viewer: Viewer, artist_id: str) -> dict[str, Any]:
-    ar = s.artists.c
-    found = _one(
-        conn,
-        select(ar.id, ar.library_id, ar.name).where(
-            ar.id == artist_id, ar.library_id.in_(visible_libraries(viewer))
-        ),
-        "artist",
-    )
-    found["albums"] = albums(conn, viewer, artist=artist_id, sort="year", limit=MAX_PAGE).items
-    return found
-
-
-def show(conn: Connection, viewer: Viewer, show_id: str) -> dict[str, Any]:
-    sh, se = s.shows.c, s.seasons.c
-    found = _one(
-        conn,
-        select(sh.id, sh.library_id, sh.title, sh.year, sh.plot, sh.poster_id).where(
-            sh.id == show_id, sh.library_id.in_(visible_libraries(viewer))
-        ),
-        "show",
-    )
-    episodes = func.count(s.episodes.c.id).label("episodes")
-    found["seasons"] = [
-        _json_row(row._asdict())
-        for row in conn.execute(
-            select(se.id, se.number, se.title, se.poster_id, episodes)
-            .outerjoin(s.episodes, s.episodes.c.season_id == se.id)
-            .where(se.show_id == show_id)
-            .group_by(se.id, se.number, se.title, se.poster_id)
-            .order_by(se.number)
-        )
-    ]
-    return found
-
-
-def season(conn: Connection, viewer: Viewer, season_id: str) -> dict[str, Any]:
-    se, sh, e = s.seasons.c, s.shows.c, s.episodes.c
-    found = _one(
-        conn,
-        select(se.id, se.show_id, se.number, se.title, sh.title.label("show_title"))
-        .join(s.shows, sh.id == se.show_id)
-        .where(se.id == season_id, sh.library_id.in_(visible_libraries(viewer))),
-        "season",
-    )
-    found["episodes"] = [
-        _json_row(row._asdict())
-        for row in conn.execute(
-            select(e.id, e.episode_number, e.episode_end, e.air_date, e.title)
-            .where(e.season_id == season_id)
-            .order_by(e.episode_number, e.air_date, e.title)
-        )
-    ]
-    return found
-
-
-# Tables whose rows are items with a library_id: what /items/{id} can show.
-_ITEM_TABLES = {
+# What /items/{id} can show; columns that never leave the storage layer.
+_ITEM_TABLES: dict[str, FromClause] = {
     "track": s.tracks,
     "movie": s.movies,
     "episode": s.episodes,
@@ -258,19 +65,29 @@ _ITEM_TABLES = {
 _PRIVATE_COLUMNS = frozenset({"gps_latitude", "gps_longitude", "gps_altitude", "file_id"})
 
 
+def _item_rule(viewer: Viewer, kind: str, table: FromClause) -> Any:
+    if kind == "movie":
+        return movie_visible(viewer)
+    if kind == "episode":
+        return show_visible(viewer)  # an episode is visible with its show
+    return table.c.library_id.in_(visible_libraries(viewer))
+
+
 def item(conn: Connection, viewer: Viewer, item_id: str) -> dict[str, Any]:
-    """A track, film, episode or photo with its file facts, streams and subtitles."""
-    visible = visible_libraries(viewer)
+    """A track, film, episode or photo with its file facts, streams, subtitles and the
+    viewer's state."""
+    state = ViewerState(viewer)
     for kind, table in _ITEM_TABLES.items():
         columns = [c for c in table.c if c.key not in _PRIVATE_COLUMNS]
-        row = conn.execute(
-            select(*columns, table.c.file_id).where(
-                table.c.id == item_id, table.c.library_id.in_(visible)
-            )
-        ).first()
+        query = select(*columns, table.c.file_id).where(
+            table.c.id == item_id, _item_rule(viewer, kind, table)
+        )
+        if kind == "episode":
+            query = query.join(s.shows, s.shows.c.id == table.c.show_id)
+        row = conn.execute(state.join(query, table.c.id)).first()
         if row is None:
             continue
-        found = _json_row(row._asdict())
+        found = json_row(row)
         file_id = found.pop("file_id")
         f = s.media_files.c
         facts = conn.execute(
@@ -279,10 +96,10 @@ def item(conn: Connection, viewer: Viewer, item_id: str) -> dict[str, Any]:
             )
         ).one()
         found["kind"] = kind
-        found["file"] = _json_row(facts._asdict())
+        found["file"] = json_row(facts)
         st = s.media_streams.c
         found["streams"] = [
-            _json_row(r._asdict())
+            json_row(r)
             for r in conn.execute(
                 select(*[c for c in s.media_streams.c if c.key != "file_id"])
                 .where(st.file_id == file_id)
@@ -291,7 +108,7 @@ def item(conn: Connection, viewer: Viewer, item_id: str) -> dict[str, Any]:
         ]
         x = s.external_subtitles.c
         found["subtitles"] = [
-            _json_row(r._asdict())
+            json_row(r)
             for r in conn.execute(
                 select(x.id, x.format, x.language, x.is_forced, x.is_sdh, x.is_default).where(
                     x.file_id == file_id
@@ -314,36 +131,58 @@ def _fts_query(words: str) -> str:
 # The full-text match drives the query: CROSS JOIN keeps SQLite from looping over a
 # library's entries and running MATCH once per row (seconds on 10,000 tracks).
 # Title matches weigh most, then artist/album/show context, then cast and crew.
-_SEARCH_FROM = (
-    "FROM (SELECT rowid AS entry_id, bm25(search_fts, 10.0, 3.0, 1.0) AS rank"
-    " FROM search_fts WHERE search_fts MATCH :q) AS m"
-    " CROSS JOIN search_entries e ON e.entry_id = m.entry_id"
-    " WHERE e.library_id IN :libs"
+_HITS = (
+    text(
+        "SELECT e.item_id AS id, e.kind AS kind, e.title AS title, e.context AS context,"
+        " e.library_id AS library_id, m.rank AS rank"
+        " FROM (SELECT rowid AS entry_id, bm25(search_fts, 10.0, 3.0, 1.0) AS rank"
+        " FROM search_fts WHERE search_fts MATCH :q) AS m"
+        " CROSS JOIN search_entries e ON e.entry_id = m.entry_id"
+        " WHERE e.library_id IN :libs"
+    )
+    .bindparams(bindparam("libs", expanding=True))
+    .columns(
+        column("id", String),
+        column("kind", String),
+        column("title", String),
+        column("context", String),
+        column("library_id", String),
+        column("rank", Float),
+    )
 )
-_SEARCH_COUNT = text("SELECT count(*) " + _SEARCH_FROM).bindparams(
-    bindparam("libs", expanding=True)
-)
-_SEARCH_PAGE = text(
-    "SELECT e.item_id AS id, e.kind, e.title, e.context, e.library_id "
-    + _SEARCH_FROM
-    + " ORDER BY m.rank LIMIT :limit OFFSET :offset"
-).bindparams(bindparam("libs", expanding=True))
 
 
 def search(
-    conn: Connection, viewer: Viewer, words: str, *, limit: int = 50, offset: int = 0
+    conn: Connection,
+    viewer: Viewer,
+    words: str,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    cursor: str | None = None,
 ) -> Page:
-    """Items whose names, artists, albums, shows or people match ``words``, best first.
+    """Items whose names, artists, albums, shows or people match ``words``, best first;
+    films, shows and episodes beyond the viewer's rating limit are left out, totals too.
 
     SQLite-only (FTS5); PostgreSQL will use its own text search here.
     """
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset at least 0")
+    request = PageRequest("rank", "asc", limit, offset, cursor)
     match = _fts_query(words)
     visible = list(conn.execute(visible_libraries(viewer)).scalars())
     if not visible:
-        return Page([], 0, limit, offset)
-    params: dict[str, Any] = {"q": match, "libs": visible, "limit": limit, "offset": offset}
-    total = conn.execute(_SEARCH_COUNT, params).scalar_one()
-    rows = conn.execute(_SEARCH_PAGE, params).all()
-    return Page([_json_row(row._asdict()) for row in rows], int(total), limit, offset)
+        if not 1 <= limit <= MAX_PAGE or offset < 0:
+            raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset at least 0")
+        return Page([], 0, limit, None if cursor is not None else offset)
+    hits = _HITS.bindparams(q=match, libs=visible).subquery("hits")
+    query = select(hits.c.id, hits.c.kind, hits.c.title, hits.c.context, hits.c.library_id)
+    if is_rating_limited(viewer):
+        query = query.where(rating_allows_item(viewer, hits.c.kind, hits.c.id))
+    return fetch_page(
+        conn,
+        query,
+        scope="search",
+        id_column=hits.c.id,
+        sorts={"rank": [hits.c.rank]},
+        request=request,
+        filters={"q": match},
+    )

@@ -2,14 +2,16 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from parlour.domain.accounts import Viewer
+from parlour.domain.accounts import HOST, Viewer
 from parlour.domain.errors import ConflictError, NotFoundError
 from parlour.domain.ids import new_id
 from parlour.domain.media import LibraryKind
 from parlour.storage import schema as s
+from parlour.storage import sidecar_store
+from parlour.storage.visibility import rating_allows
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +22,10 @@ class LibraryRow:
     follow_symlinks: bool
     roots: tuple[tuple[str, str], ...]  # (root id, absolute path)
     last_scan_at: int | None
+    seen_by: Viewer  # whom the row was read for: its counts are what they may see
 
 
-def _rows(conn: Connection, where: object = None) -> list[LibraryRow]:
+def _rows(conn: Connection, seen_by: Viewer, where: object = None) -> list[LibraryRow]:
     lib = s.libraries.c
     query = select(lib.id, lib.name, lib.kind, lib.follow_symlinks, lib.last_scan_at).order_by(
         lib.name
@@ -44,6 +47,7 @@ def _rows(conn: Connection, where: object = None) -> list[LibraryRow]:
             row.follow_symlinks,
             tuple(roots.get(row.id, ())),
             row.last_scan_at,
+            seen_by,
         )
         for row in conn.execute(query)
     ]
@@ -52,16 +56,16 @@ def _rows(conn: Connection, where: object = None) -> list[LibraryRow]:
 def list_libraries(conn: Connection, viewer: Viewer) -> list[LibraryRow]:
     """The libraries ``viewer`` may see: every one for an admin, else the granted ones."""
     if viewer.is_admin:
-        return _rows(conn)
+        return _rows(conn, viewer)
     granted = select(s.library_grants.c.library_id).where(
         s.library_grants.c.user_id == viewer.user_id
     )
-    return _rows(conn, s.libraries.c.id.in_(granted))
+    return _rows(conn, viewer, s.libraries.c.id.in_(granted))
 
 
 def find_library(conn: Connection, name_or_id: str) -> LibraryRow:
     lib = s.libraries.c
-    found = _rows(conn, (lib.id == name_or_id) | (lib.name == name_or_id))
+    found = _rows(conn, HOST, (lib.id == name_or_id) | (lib.name == name_or_id))
     if not found:
         raise NotFoundError(f"no library named {name_or_id!r}")
     return found[0]
@@ -106,17 +110,30 @@ def create_library(
     return find_library(conn, library_id)
 
 
+def delete_library(conn: Connection, library_id: str) -> None:
+    """Forget a library and everything catalogued in it; files on disk are not touched.
+
+    Foreign keys cascade from the library to its roots, folders, files, items, artwork,
+    search entries (and so the FTS index, through its triggers) and grants; the cast,
+    genre and people rows nothing refers to any more go by hand. Per-user state about
+    its items is the activity store's to forget (``forget_missing_items``).
+    """
+    conn.execute(delete(s.libraries).where(s.libraries.c.id == library_id))
+    sidecar_store.drop_orphans(conn)
+
+
 def mark_scanned(conn: Connection, library_id: str, now: int) -> None:
     conn.execute(update(s.libraries).where(s.libraries.c.id == library_id).values(last_scan_at=now))
 
 
-def _count(conn: Connection, table: Table, library_id: str) -> int:
-    query = select(func.count()).select_from(table).where(table.c.library_id == library_id)
+def _count(conn: Connection, table: Table, library_id: str, *where: ColumnElement[bool]) -> int:
+    query = select(func.count()).select_from(table).where(table.c.library_id == library_id, *where)
     return int(conn.execute(query).scalar_one())
 
 
 def library_counts(conn: Connection, library: LibraryRow) -> dict[str, int]:
-    """What a library holds, by kind, plus the files that could not be read."""
+    """What a library holds, by kind, plus the files that could not be read; films and
+    shows beyond the content rating limit of whom the row was read for are not counted."""
     lib_id = library.id
     counts: dict[str, int]
     if library.kind is LibraryKind.MUSIC:
@@ -125,20 +142,26 @@ def library_counts(conn: Connection, library: LibraryRow) -> dict[str, int]:
             "albums": _count(conn, s.albums, lib_id),
             "artists": _count(conn, s.artists, lib_id),
         }
-    elif library.kind is LibraryKind.MOVIES:
-        counts = {"movies": _count(conn, s.movies, lib_id)}
-    elif library.kind is LibraryKind.VIDEOS:
-        counts = {"videos": _count(conn, s.movies, lib_id)}
+    elif library.kind in (LibraryKind.MOVIES, LibraryKind.VIDEOS):
+        rated = rating_allows(library.seen_by, s.movies.c.content_rating)
+        name = "movies" if library.kind is LibraryKind.MOVIES else "videos"
+        counts = {name: _count(conn, s.movies, lib_id, rated)}
     elif library.kind is LibraryKind.SHOWS:
+        rated = rating_allows(library.seen_by, s.shows.c.content_rating)
         seasons = (
             select(func.count())
             .select_from(s.seasons.join(s.shows))
-            .where(s.shows.c.library_id == lib_id)
+            .where(s.shows.c.library_id == lib_id, rated)
+        )
+        episodes = (
+            select(func.count())
+            .select_from(s.episodes.join(s.shows, s.shows.c.id == s.episodes.c.show_id))
+            .where(s.episodes.c.library_id == lib_id, rated)
         )
         counts = {
-            "shows": _count(conn, s.shows, lib_id),
+            "shows": _count(conn, s.shows, lib_id, rated),
             "seasons": int(conn.execute(seasons).scalar_one()),
-            "episodes": _count(conn, s.episodes, lib_id),
+            "episodes": int(conn.execute(episodes).scalar_one()),
         }
     else:
         counts = {"photos": _count(conn, s.photos, lib_id)}

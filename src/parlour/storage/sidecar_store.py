@@ -300,17 +300,7 @@ def tidy(conn: Connection, library_id: str) -> None:
         )
     )
     conn.execute(delete(s.shows).where(sh.library_id == lib, ~exists().where(e.show_id == sh.id)))
-    video_ids = select(s.movies.c.id).union_all(select(sh.id), select(e.id))
-    for link in (s.video_genres, s.credits):
-        conn.execute(delete(link).where(link.c.video_id.not_in(video_ids)))
-    g = s.genres.c
-    conn.execute(
-        delete(s.genres).where(
-            ~exists().where(s.track_genres.c.genre_id == g.id),
-            ~exists().where(s.video_genres.c.genre_id == g.id),
-        )
-    )
-    conn.execute(delete(s.people).where(~exists().where(s.credits.c.person_id == s.people.c.id)))
+    drop_orphans(conn)
     item_tables = {
         "artist": s.artists,
         "album": s.albums,
@@ -340,6 +330,23 @@ def tidy(conn: Connection, library_id: str) -> None:
         select(se.poster_id).where(se.poster_id == a.id),
     ]
     conn.execute(delete(s.artwork).where(a.library_id == lib, *[~exists(q) for q in used]))
+
+
+def drop_orphans(conn: Connection) -> None:
+    """Remove the rows no foreign key cleans up: genre and cast links of videos that are
+    gone, then genres and people nothing refers to any more (all libraries share them)."""
+    sh, e = s.shows.c, s.episodes.c
+    video_ids = select(s.movies.c.id).union_all(select(sh.id), select(e.id))
+    for link in (s.video_genres, s.credits):
+        conn.execute(delete(link).where(link.c.video_id.not_in(video_ids)))
+    g = s.genres.c
+    conn.execute(
+        delete(s.genres).where(
+            ~exists().where(s.track_genres.c.genre_id == g.id),
+            ~exists().where(s.video_genres.c.genre_id == g.id),
+        )
+    )
+    conn.execute(delete(s.people).where(~exists().where(s.credits.c.person_id == s.people.c.id)))
 
 
 def clear_dirty(conn: Connection, folder_ids: Sequence[str]) -> None:

@@ -1,14 +1,43 @@
-"""Who may see what: the access rule every catalogue query applies, written once.
+"""Who may see what: the access rules every catalogue query applies, written once.
 
-A library that is not granted is simply absent: in rows, in totals and in search.
+Two rules, both failing closed:
+
+- Libraries: a library that is not granted is simply absent, in rows, in totals and in
+  search (an admin sees every library).
+- Content ratings: a user with a maximum rating sees a film, a show (and so its seasons
+  and episodes) only when its rating's minimum age (``domain.ratings``) is at most the
+  age of their limit. Unrated or unknown ratings are hidden from such a user; an admin
+  is never limited. Films and the plain videos of a "videos" library share a table and
+  the rule.
+
+The rating of a stored item is turned into an age in SQL, once per query: an exact
+match on the usual spellings first, the normalised key only for the rest (measured on
+100,000 films: 61 ms to count, against 157 ms for the key alone and about 300 ms for a
+``CASE`` of ages).
 """
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from parlour.domain.accounts import Viewer
+from parlour.domain.ratings import SPELLINGS, keys_up_to, minimum_age, spellings_up_to
 from parlour.storage import schema as s
+
+# The item kinds a content rating applies to (search entries and user state name these).
+RATED_KINDS = ("movie", "show", "season", "episode")
+_ALL_SPELLINGS = tuple(sorted(SPELLINGS))
 
 
 def visible_libraries(viewer: Viewer) -> Select[Any]:
@@ -17,3 +46,117 @@ def visible_libraries(viewer: Viewer) -> Select[Any]:
         return select(s.libraries.c.id)
     g = s.library_grants.c
     return select(g.library_id).where(g.user_id == viewer.user_id)
+
+
+def is_rating_limited(viewer: Viewer) -> bool:
+    """Whether a content rating limit applies to ``viewer`` at all."""
+    return not viewer.is_admin and viewer.max_content_rating is not None
+
+
+def rating_key_sql(content_rating: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``domain.ratings.rating_key`` in SQL: spaces, hyphens, underscores out; upper case."""
+    stripped = func.replace(func.replace(func.replace(content_rating, " ", ""), "-", ""), "_", "")
+    return func.upper(stripped)
+
+
+def rating_allows(viewer: Viewer, content_rating: ColumnElement[Any]) -> ColumnElement[bool]:
+    """SQL truth of "``viewer`` may see a film or show rated ``content_rating``".
+
+    True for everyone without a limit; for a limited viewer, only ratings whose minimum
+    age is within the limit (NULL and unknown ratings are false). A limit that is not a
+    known rating (stored before limits were checked) hides every rated kind.
+    """
+    if not is_rating_limited(viewer):
+        return true()
+    age = minimum_age(viewer.max_content_rating)
+    if age is None:
+        return false()
+    return or_(
+        content_rating.in_(spellings_up_to(age)),
+        and_(
+            content_rating.not_in(_ALL_SPELLINGS),
+            rating_key_sql(content_rating).in_(keys_up_to(age)),
+        ),
+    )
+
+
+def movie_visible(viewer: Viewer, movies: FromClause = s.movies) -> ColumnElement[bool]:
+    """SQL truth of "``viewer`` may see this row of ``movies``" (a film or a video)."""
+    return and_(
+        movies.c.library_id.in_(visible_libraries(viewer)),
+        rating_allows(viewer, movies.c.content_rating),
+    )
+
+
+def show_visible(viewer: Viewer, shows: FromClause = s.shows) -> ColumnElement[bool]:
+    """SQL truth of "``viewer`` may see this row of ``shows``", and so its seasons and
+    episodes."""
+    return and_(
+        shows.c.library_id.in_(visible_libraries(viewer)),
+        rating_allows(viewer, shows.c.content_rating),
+    )
+
+
+def visible_shows(viewer: Viewer) -> Select[Any]:
+    """The ids of the shows ``viewer`` may see, as a subquery (for seasons, episodes)."""
+    return select(s.shows.c.id).where(show_visible(viewer))
+
+
+def visible_item(
+    viewer: Viewer, kind: ColumnElement[Any], item_id: ColumnElement[Any]
+) -> ColumnElement[bool]:
+    """SQL truth of "``viewer`` may see the item (``kind``, ``item_id``)", for rows that
+    name items of any kind (search entries, user state, play events, playlists).
+
+    A correlated EXISTS per kind: a primary-key probe per row. Kinds: track, movie,
+    episode, photo, album, artist, show, season; any other kind is not visible.
+    """
+    visible = visible_libraries(viewer)
+
+    def held(table: FromClause) -> ColumnElement[bool]:
+        own = table.alias()  # an alias, so that an outer query on the table stays apart
+        return exists().where(own.c.id == item_id, own.c.library_id.in_(visible))
+
+    mv, se, sh, e = s.movies.alias(), s.seasons.alias(), s.shows.alias(), s.episodes.alias()
+    by_kind: dict[str, ColumnElement[bool]] = {
+        "track": held(s.tracks),
+        "photo": held(s.photos),
+        "album": held(s.albums),
+        "artist": held(s.artists),
+        "movie": exists().where(mv.c.id == item_id, movie_visible(viewer, mv)),
+        "show": exists().where(sh.c.id == item_id, show_visible(viewer, sh)),
+        "season": exists().where(
+            se.c.id == item_id, sh.c.id == se.c.show_id, show_visible(viewer, sh)
+        ),
+        "episode": exists().where(
+            e.c.id == item_id, sh.c.id == e.c.show_id, show_visible(viewer, sh)
+        ),
+    }
+    return or_(*[and_(kind == name, test) for name, test in by_kind.items()])
+
+
+def rating_allows_item(
+    viewer: Viewer, kind: ColumnElement[Any], item_id: ColumnElement[Any]
+) -> ColumnElement[bool]:
+    """The rating half of ``visible_item`` alone, for rows already limited to visible
+    libraries (search): kinds without ratings pass, rated kinds are probed."""
+    if not is_rating_limited(viewer):
+        return true()
+    mv, se, sh, e = s.movies.alias(), s.seasons.alias(), s.shows.alias(), s.episodes.alias()
+    allowed = rating_allows(viewer, sh.c.content_rating)
+    return or_(
+        kind.not_in(RATED_KINDS),
+        and_(
+            kind == "movie",
+            exists().where(mv.c.id == item_id, rating_allows(viewer, mv.c.content_rating)),
+        ),
+        and_(kind == "show", exists().where(sh.c.id == item_id, allowed)),
+        and_(
+            kind == "season",
+            exists().where(se.c.id == item_id, sh.c.id == se.c.show_id, allowed),
+        ),
+        and_(
+            kind == "episode",
+            exists().where(e.c.id == item_id, sh.c.id == e.c.show_id, allowed),
+        ),
+    )

@@ -1,4 +1,5 @@
-"""Admin routes: users and their grants, libraries, scans, server facts.
+"""Admin routes: users and their grants, libraries, scans (and their live stream),
+server facts.
 
 The admin check itself lives in the services (``Viewer.require_admin``); these routes
 only parse and render.
@@ -17,6 +18,7 @@ from parlour.domain.accounts import UserInfo, Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.frontends.web.auth import signed_in
 from parlour.frontends.web.json import JSONResponse, json_body, text_field
+from parlour.frontends.web.scan_events import scan_events
 from parlour.services.application import Parlour
 
 
@@ -102,6 +104,12 @@ async def add_library(request: Request, viewer: Viewer) -> Response:
     return JSONResponse(info.as_json(), status_code=201)
 
 
+async def remove_library(request: Request, viewer: Viewer) -> Response:
+    library = request.path_params["library_id"]
+    await run_in_threadpool(_app(request).libraries.remove, viewer, library)
+    return Response(status_code=204)
+
+
 async def start_scan(request: Request, viewer: Viewer) -> Response:
     data = await json_body(request)
     library = request.path_params.get("library_id")
@@ -127,6 +135,7 @@ async def server_info(request: Request, viewer: Viewer) -> Response:
             "platform": platform.platform(terse=True),
             "offline": parlour.settings.offline,
             "scan_workers": parlour.pool.workers,
+            "event_streams": request.app.state.streams.open,
         }
     )
 
@@ -139,8 +148,10 @@ ROUTES = [
     Route("/api/v1/admin/users/{user_id}/disable", _disabling(True), methods=["POST"]),
     Route("/api/v1/admin/users/{user_id}/enable", _disabling(False), methods=["POST"]),
     Route("/api/v1/admin/libraries", signed_in(add_library), methods=["POST"]),
+    Route("/api/v1/admin/libraries/{library_id}", signed_in(remove_library), methods=["DELETE"]),
     Route("/api/v1/admin/scan", signed_in(start_scan), methods=["POST"]),
     Route("/api/v1/admin/libraries/{library_id}/scan", signed_in(start_scan), methods=["POST"]),
     Route("/api/v1/admin/scan", signed_in(scan_status), methods=["GET"]),
+    Route("/api/v1/admin/scan/events", signed_in(scan_events), methods=["GET"]),
     Route("/api/v1/admin/server", signed_in(server_info), methods=["GET"]),
 ]

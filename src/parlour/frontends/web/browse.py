@@ -1,5 +1,12 @@
-"""Browse and search routes: query strings parsed here, everything else in the services."""
+"""Browse and search routes: query strings parsed here, everything else in the services.
 
+Each list takes ``limit`` with either ``offset`` or ``cursor`` (the ``next_cursor`` of
+the page before), ``sort`` and ``order``, and its own filters. A value that cannot be
+used is a 400 problem, never a guess.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -11,43 +18,77 @@ from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.frontends.web.auth import signed_in
 from parlour.frontends.web.json import JSONResponse
+from parlour.frontends.web.params import query_int
 from parlour.services.application import Parlour
 from parlour.storage.browse import Page
 
+_TEXT = ("sort", "order", "library", "genre", "artist", "album")
+_WHOLE = ("year", "decade")
+_FLAGS = ("favourite", "watched")
+_TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
 
-def _int(request: Request, name: str, default: int | None) -> int | None:
+
+def _flag(request: Request, name: str) -> bool | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or len(raw) > 9:  # no signs, no exponents, no huge numbers
-        raise InvalidInputError(f"{name!r} must be a whole number")
-    return int(raw)
+        return None
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise InvalidInputError(f"{name!r} must be true or false")
+
+
+def _instant(request: Request, name: str) -> int | None:
+    """Unix seconds, or an ISO 8601 date or date and time (UTC unless it says)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 12:
+        return int(raw)
+    try:
+        when = datetime.fromisoformat(raw) if raw.isascii() and len(raw) <= 40 else None
+        if when is not None:
+            return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
+    except (ValueError, OverflowError):
+        pass
+    raise InvalidInputError(f"{name!r} must be unix seconds or an ISO date (2024-05-01)")
+
+
+def _paging(request: Request, default_limit: int = 100) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "limit": query_int(request, "limit", default_limit),
+        "offset": query_int(request, "offset", 0),
+    }
+    cursor = request.query_params.get("cursor")
+    if cursor:
+        found["cursor"] = cursor
+    return found
 
 
 def _filters(request: Request, *names: str) -> dict[str, Any]:
     params = request.query_params
-    found: dict[str, Any] = {
-        "limit": _int(request, "limit", 100),
-        "offset": _int(request, "offset", 0),
-    }
-    for name in ("sort", "order", "library", "genre", "artist"):
-        if name in names and params.get(name):
+    found = _paging(request)
+    for name in names:
+        if name in _TEXT and params.get(name):
             found[name] = params[name]
-    if "year" in names and (year := _int(request, "year", None)) is not None:
-        found["year"] = year
+        elif name in _WHOLE and (number := query_int(request, name, None)) is not None:
+            found[name] = number
+        elif name in _FLAGS and (flag := _flag(request, name)) is not None:
+            found[name] = flag
+        elif name == "added_since" and (since := _instant(request, name)) is not None:
+            found[name] = since
     return found
 
 
 def _page(page: Page) -> Response:
-    return JSONResponse(
-        {"items": page.items, "total": page.total, "limit": page.limit, "offset": page.offset}
-    )
+    return JSONResponse(page.as_json())
 
 
 def _lister(method: str, *names: str) -> Any:
     async def endpoint(request: Request, viewer: Viewer) -> Response:
         parlour: Parlour = request.app.state.parlour
-        service = getattr(parlour.catalog, method)
+        service: Callable[..., Page] = getattr(parlour.catalog, method)
         return _page(await run_in_threadpool(service, viewer, **_filters(request, *names)))
 
     endpoint.__name__ = f"list_{method}"
@@ -66,31 +107,62 @@ def _detail(method: str, parameter: str) -> Any:
     return signed_in(endpoint)
 
 
+async def library_folders(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    page = await run_in_threadpool(
+        parlour.catalog.library_folders,
+        viewer,
+        request.path_params["library_id"],
+        **_filters(request, "sort", "order"),
+    )
+    return _page(page)
+
+
+async def folder(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    found = await run_in_threadpool(
+        parlour.catalog.folder,
+        viewer,
+        request.path_params["folder_id"],
+        **_filters(request, "sort", "order"),
+    )
+    return JSONResponse(found)
+
+
 async def search(request: Request, viewer: Viewer) -> Response:
     parlour: Parlour = request.app.state.parlour
     words = request.query_params.get("q", "")
     if len(words) > 200:
         raise InvalidInputError("search text is at most 200 characters")
-    limit = _int(request, "limit", 50)
-    offset = _int(request, "offset", 0)
-    assert limit is not None and offset is not None
-    page = await run_in_threadpool(
-        parlour.catalog.search, viewer, words, limit=limit, offset=offset
-    )
+    page = await run_in_threadpool(parlour.catalog.search, viewer, words, **_paging(request, 50))
     return _page(page)
 
 
+_DATES = ("year", "decade", "added_since")
 ROUTES = [
     Route(
-        "/api/v1/albums", _lister("albums", "sort", "order", "library", "genre", "artist", "year")
+        "/api/v1/albums",
+        _lister("albums", "sort", "order", "library", "genre", "artist", *_DATES, "favourite"),
     ),
     Route("/api/v1/albums/{album_id}", _detail("album", "album_id")),
-    Route("/api/v1/artists", _lister("artists", "sort", "order", "library")),
+    Route("/api/v1/artists", _lister("artists", "sort", "order", "library", "favourite")),
     Route("/api/v1/artists/{artist_id}", _detail("artist", "artist_id")),
-    Route("/api/v1/movies", _lister("movies", "sort", "order", "library", "genre", "year")),
-    Route("/api/v1/shows", _lister("shows", "sort", "order", "library")),
+    Route(
+        "/api/v1/tracks",
+        _lister("tracks", *_TEXT, *_DATES, "favourite"),
+    ),
+    Route(
+        "/api/v1/movies",
+        _lister("movies", "sort", "order", "library", "genre", *_DATES, *_FLAGS),
+    ),
+    Route(
+        "/api/v1/shows",
+        _lister("shows", "sort", "order", "library", "genre", *_DATES, *_FLAGS),
+    ),
     Route("/api/v1/shows/{show_id}", _detail("show", "show_id")),
     Route("/api/v1/seasons/{season_id}", _detail("season", "season_id")),
     Route("/api/v1/items/{item_id}", _detail("item", "item_id")),
+    Route("/api/v1/libraries/{library_id}/folders", signed_in(library_folders)),
+    Route("/api/v1/folders/{folder_id}", signed_in(folder)),
     Route("/api/v1/search", signed_in(search)),
 ]

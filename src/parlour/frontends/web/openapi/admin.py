@@ -1,0 +1,131 @@
+"""Operations under /api/v1/admin."""
+
+from parlour.domain.ratings import SPELLINGS
+from parlour.frontends.web.openapi.build import (
+    Operation,
+    body,
+    op,
+)
+from parlour.frontends.web.openapi.schemas import name_text, ref
+
+# -- admin -------------------------------------------------------------------------------
+
+
+def operations() -> dict[str, dict[str, Operation]]:
+    tag = "Admin"
+    user = ref("UserDetail")
+    scan = body({"full": {"type": "boolean", "description": "Read every file again"}}, [])
+    return {
+        "/api/v1/admin/users": {
+            "get": op("Every user", tag, answer={"type": "array", "items": user}),
+            "post": op(
+                "Create a user (sees no library until granted)",
+                tag,
+                status=201,
+                answer=user,
+                request=body(
+                    {
+                        "name": name_text(100),
+                        "password": {"type": "string", "minLength": 8},
+                        "admin": {"type": "boolean"},
+                    },
+                    ["name", "password"],
+                ),
+                errors=(409,),
+            ),
+        },
+        "/api/v1/admin/users/{user_id}/grants": {
+            "put": op(
+                "Set exactly which libraries a user may see, and their highest content rating",
+                tag,
+                answer=user,
+                request=body(
+                    {
+                        "libraries": {"type": "array", "items": {"type": "string"}},
+                        "max_content_rating": {
+                            "enum": [*sorted(SPELLINGS), None],
+                            "description": "A US, US TV, UK or German FSK rating, or an age",
+                        },
+                    },
+                    ["libraries"],
+                ),
+            ),
+        },
+        "/api/v1/admin/users/{user_id}/password": {
+            "put": op(
+                "Set a user's password (signs them out everywhere)",
+                tag,
+                status=204,
+                request=body({"password": {"type": "string", "minLength": 8}}, ["password"]),
+            ),
+        },
+        "/api/v1/admin/users/{user_id}/disable": {
+            "post": op("Disable a user and revoke their tokens", tag, status=204),
+        },
+        "/api/v1/admin/users/{user_id}/enable": {
+            "post": op("Enable a user again", tag, status=204),
+        },
+        "/api/v1/admin/libraries": {
+            "post": op(
+                "Add a library (a folder on the server)",
+                tag,
+                status=201,
+                answer=ref("Library"),
+                request=body(
+                    {
+                        "kind": {
+                            "type": "string",
+                            "enum": ["music", "movies", "shows", "photos", "videos"],
+                        },
+                        "path": {"type": "string", "minLength": 1},
+                        "name": {"type": "string"},
+                    },
+                    ["kind", "path"],
+                ),
+                errors=(409,),
+            ),
+        },
+        "/api/v1/admin/libraries/{library_id}": {
+            "delete": op(
+                "Remove a library from the catalogue (files are not touched)",
+                tag,
+                status=204,
+                errors=(409,),
+            ),
+        },
+        "/api/v1/admin/libraries/{library_id}/scan": {
+            "post": op(
+                "Scan one library in the background",
+                tag,
+                status=202,
+                answer=ref("ScanStatus"),
+                request=scan,
+                errors=(409,),
+            ),
+        },
+        "/api/v1/admin/scan": {
+            "get": op("The current or last scan", tag, answer=ref("ScanStatus")),
+            "post": op(
+                "Scan every library in the background",
+                tag,
+                status=202,
+                answer=ref("ScanStatus"),
+                request=scan,
+                errors=(409,),
+            ),
+        },
+        "/api/v1/admin/scan/events": {
+            "get": op(
+                "Scan progress as Server-Sent Events",
+                tag,
+                answer={"type": "string"},
+                media_type="text/event-stream",
+                description=(
+                    "Events `status` (at once), `progress`, `finished`; a comment every 15 s"
+                    " keeps proxies from closing the stream. Each event's data is a"
+                    " ScanStatus object as JSON."
+                ),
+            ),
+        },
+        "/api/v1/admin/server": {"get": op("Server facts", tag, answer=ref("ServerInfo"))},
+    }
