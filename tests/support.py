@@ -6,6 +6,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -14,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 
 from parlour.app import build
+from parlour.domain.accounts import HOST
 from parlour.services.application import Parlour
 from parlour.settings import load_settings
 
@@ -138,3 +142,43 @@ class ServerProcess:
             self.process.wait(timeout=5)
         if self.process.stdout:
             self.process.stdout.close()
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    password: str
+    libraries: tuple[str, ...] = ()  # library names granted
+    admin: bool = False
+
+
+@contextmanager
+def serve_libraries(
+    data: Path, libraries: dict[str, tuple[str, Path]], accounts: list[Account]
+) -> Iterator[tuple[ServerProcess, dict[str, dict[str, str]]]]:
+    """Add ``libraries`` (name -> (kind, root)), scan them and add ``accounts``, all
+    in-process (the command line has tests of its own); then serve the catalogue for
+    real and yield the server with each account's signed-in headers."""
+    app = open_parlour(data)
+    try:
+        for name, (kind, root) in libraries.items():
+            app.libraries.add(HOST, kind, str(root), name)
+        summary = app.scanner.scan()
+        assert summary.failures == [], summary.failures
+        for account in accounts:
+            app.accounts.add_user(HOST, account.name, account.password, admin=account.admin)
+            if account.libraries:
+                app.accounts.grant(HOST, account.name, list(account.libraries))
+    finally:
+        app.close()
+    process = ServerProcess(data, free_port())
+    try:
+        process.wait_ready()
+        yield process, {a.name: process.login(a.name, a.password) for a in accounts}
+    finally:
+        process.stop()
+
+
+def demo_libraries(demo_roots: dict[str, Path]) -> dict[str, tuple[str, Path]]:
+    """The demo roots as libraries named as ``parlour demo`` names them."""
+    return {DEMO_NAMES[kind]: (kind, root) for kind, root in demo_roots.items()}

@@ -12,9 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parlour.demo.recipes import DEMO_LIBRARY
-from parlour.domain.accounts import HOST
 from parlour.media.ffmpeg import run_ffmpeg
-from support import DEMO_NAMES, ServerProcess, free_port, open_parlour
+from support import Account, ServerProcess, demo_libraries, serve_libraries
 
 LONG_FILM_S = 400  # long enough to keep a resume point (five minutes or more)
 
@@ -36,29 +35,13 @@ def server(
             str(long_root / "Slow Tide (2001)" / "Slow Tide (2001).mkv"),
         ]
     )  # fmt: skip
-    data = base / "data"
-    app = open_parlour(data)
-    try:
-        for kind, root in demo_roots.items():
-            app.libraries.add(HOST, kind, str(root), DEMO_NAMES[kind])
-        app.libraries.add(HOST, "movies", str(long_root), "Long films")
-        assert app.scanner.scan().failures == []
-        app.accounts.add_user(HOST, "alice", "alice-password")
-        app.accounts.add_user(HOST, "bob", "bob-password")
-        app.accounts.grant(HOST, "alice", ["Music", "Films", "Shows", "Long films"])
-        app.accounts.grant(HOST, "bob", ["Music", "Shows"])
-    finally:
-        app.close()
-    process = ServerProcess(data, free_port())
-    try:
-        process.wait_ready()
-        yield (
-            process,
-            process.login("alice", "alice-password"),
-            process.login("bob", "bob-password"),
-        )
-    finally:
-        process.stop()
+    libraries = demo_libraries(demo_roots) | {"Long films": ("movies", long_root)}
+    accounts = [
+        Account("alice", "alice-password", ("Music", "Films", "Shows", "Long films")),
+        Account("bob", "bob-password", ("Music", "Shows")),
+    ]
+    with serve_libraries(base / "data", libraries, accounts) as (process, headers):
+        yield process, headers["alice"], headers["bob"]
 
 
 def _call(

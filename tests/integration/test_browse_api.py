@@ -8,37 +8,20 @@ import httpx
 import pytest
 
 from parlour.demo.recipes import DEMO_LIBRARY
-from parlour.domain.accounts import HOST
-from support import DEMO_NAMES, ServerProcess, free_port, open_parlour
+from support import Account, ServerProcess, demo_libraries, serve_libraries
 
 
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory, demo_roots: dict[str, Path]
 ) -> Iterator[tuple[ServerProcess, dict[str, str], dict[str, str]]]:
+    accounts = [
+        Account("alice", "alice-password", ("Music", "Films")),
+        Account("bob", "bob-password", ("Photos", "Shows")),
+    ]
     data = tmp_path_factory.mktemp("browse") / "data"
-    # Set up in-process (the command line has tests of its own), then serve it for real.
-    app = open_parlour(data)
-    try:
-        for kind, root in demo_roots.items():
-            app.libraries.add(HOST, kind, str(root), DEMO_NAMES[kind])
-        assert app.scanner.scan().failures == []
-        app.accounts.add_user(HOST, "alice", "alice-password")
-        app.accounts.add_user(HOST, "bob", "bob-password")
-        app.accounts.grant(HOST, "alice", ["Music", "Films"])
-        app.accounts.grant(HOST, "bob", ["Photos", "Shows"])
-    finally:
-        app.close()
-    process = ServerProcess(data, free_port())
-    try:
-        process.wait_ready()
-        yield (
-            process,
-            process.login("alice", "alice-password"),
-            process.login("bob", "bob-password"),
-        )
-    finally:
-        process.stop()
+    with serve_libraries(data, demo_libraries(demo_roots), accounts) as (process, headers):
+        yield process, headers["alice"], headers["bob"]
 
 
 def _get(

@@ -20,10 +20,16 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from parlour.domain.accounts import HOST
 from parlour.frontends.web import openapi
 from parlour.frontends.web.app import create_app
-from support import DEMO_NAMES, ServerProcess, free_port, open_parlour, registered_routes
+from support import (
+    Account,
+    ServerProcess,
+    demo_libraries,
+    open_parlour,
+    registered_routes,
+    serve_libraries,
+)
 
 ADMIN = ("root", "root-password")
 USER = ("plain", "plain-password")
@@ -44,23 +50,10 @@ EXAMPLES_PER_OPERATION = 12
 def served(
     tmp_path_factory: pytest.TempPathFactory, demo_roots: dict[str, Path]
 ) -> Iterator[tuple[ServerProcess, dict[str, str], dict[str, str]]]:
+    accounts = [Account(*ADMIN, admin=True), Account(*USER, libraries=("Music", "Films"))]
     data = tmp_path_factory.mktemp("openapi") / "data"
-    app = open_parlour(data)
-    try:
-        for kind, root in demo_roots.items():
-            app.libraries.add(HOST, kind, str(root), DEMO_NAMES[kind])
-        assert app.scanner.scan().failures == []
-        app.accounts.add_user(HOST, *ADMIN, admin=True)
-        app.accounts.add_user(HOST, *USER)
-        app.accounts.grant(HOST, USER[0], ["Music", "Films"])
-    finally:
-        app.close()
-    process = ServerProcess(data, free_port())
-    try:
-        process.wait_ready()
-        yield process, process.login(*ADMIN), process.login(*USER)
-    finally:
-        process.stop()
+    with serve_libraries(data, demo_libraries(demo_roots), accounts) as (process, headers):
+        yield process, headers[ADMIN[0]], headers[USER[0]]
 
 
 @pytest.fixture(scope="module")

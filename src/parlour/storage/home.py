@@ -42,7 +42,7 @@ def continue_watching(conn: Connection, viewer: Viewer, limit: int = 20) -> list
             st.kind.in_([ItemKind.MOVIE.value, ItemKind.EPISODE.value]),
             st.position_ms > 0,
             st.watched.is_(False),
-            visible_item(viewer, st.kind, st.item_id),
+            visible_item(viewer, st.kind, st.item_id, (ItemKind.MOVIE, ItemKind.EPISODE)),
         )
         .order_by(st.updated_at.desc(), st.item_id)
         .limit(limit)
@@ -109,7 +109,8 @@ def history(
     """The viewer's plays, newest first, with the total."""
     _check_page(limit, offset)
     pe = s.play_events.c
-    where = (pe.user_id == viewer.user_id, visible_item(viewer, pe.kind, pe.item_id))
+    played = (ItemKind.TRACK, ItemKind.MOVIE, ItemKind.EPISODE)  # what plays are of
+    where = (pe.user_id == viewer.user_id, visible_item(viewer, pe.kind, pe.item_id, played))
     total = int(conn.execute(select(func.count()).where(*where)).scalar_one())
     rows = conn.execute(
         select(pe.item_id, pe.kind, pe.played_at)
@@ -133,13 +134,12 @@ def favourites(
     """The viewer's favourites, most recently starred first, with the total."""
     _check_page(limit, offset)
     st = s.user_item_state.c
+    kinds = tuple(ItemKind) if kind is None else (kind,)
     where = [
         st.user_id == viewer.user_id,
         st.favourite_at.is_not(None),
-        visible_item(viewer, st.kind, st.item_id),
+        visible_item(viewer, st.kind, st.item_id, kinds),
     ]
-    if kind is not None:
-        where.append(st.kind == kind.value)
     total = int(conn.execute(select(func.count()).where(*where)).scalar_one())
     rows = conn.execute(
         select(st.item_id, st.kind, st.favourite_at)

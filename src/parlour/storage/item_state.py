@@ -18,11 +18,15 @@ from parlour.storage import schema as s
 _PREFIX = "state__"
 
 
+# Made once: an alias copies every column, about 1 ms a time.
+_VIEWER_STATE = s.user_item_state.alias("viewer_state")
+
+
 class ViewerState:
     """The viewer's rows of ``user_item_state``, to join to a list by item id."""
 
     def __init__(self, viewer: Viewer) -> None:
-        self.table = s.user_item_state.alias("viewer_state")
+        self.table = _VIEWER_STATE
         self.user_id = viewer.user_id
         # Whether a condition on the state was handed out: a list that uses none can be
         # counted without the join (four times faster on 100,000 rows).
