@@ -4,7 +4,7 @@ from typing import Any
 
 from parlour.domain.accounts import Viewer
 from parlour.storage import browse
-from parlour.storage.browse import Page
+from parlour.storage.browse import ListRequest, Page
 from parlour.storage.engine import Catalogue
 
 
@@ -18,25 +18,25 @@ class CatalogService:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
 
-    def albums(self, viewer: Viewer, **filters: Any) -> Page:
+    def albums(self, viewer: Viewer, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:
-            return browse.albums(conn, viewer, **filters)
+            return browse.albums(conn, viewer, request)
 
-    def artists(self, viewer: Viewer, **filters: Any) -> Page:
+    def artists(self, viewer: Viewer, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:
-            return browse.artists(conn, viewer, **filters)
+            return browse.artists(conn, viewer, request)
 
-    def tracks(self, viewer: Viewer, **filters: Any) -> Page:
+    def tracks(self, viewer: Viewer, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:
-            return browse.tracks(conn, viewer, **filters)
+            return browse.tracks(conn, viewer, request)
 
-    def movies(self, viewer: Viewer, **filters: Any) -> Page:
+    def movies(self, viewer: Viewer, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:
-            return browse.movies(conn, viewer, **filters)
+            return browse.movies(conn, viewer, request)
 
-    def shows(self, viewer: Viewer, **filters: Any) -> Page:
+    def shows(self, viewer: Viewer, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:
-            return browse.shows(conn, viewer, **filters)
+            return browse.shows(conn, viewer, request)
 
     def album(self, viewer: Viewer, album_id: str) -> dict[str, Any]:
         with self.catalogue.reading() as conn:
@@ -58,22 +58,14 @@ class CatalogService:
         with self.catalogue.reading() as conn:
             return browse.item(conn, viewer, item_id)
 
-    def library_folders(self, viewer: Viewer, library_id: str, **paging: Any) -> Page:
+    def library_folders(self, viewer: Viewer, library_id: str, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:
-            return browse.library_folders(conn, viewer, library_id, **paging)
+            return browse.library_folders(conn, viewer, library_id, request)
 
-    def folder(self, viewer: Viewer, folder_id: str, **paging: Any) -> dict[str, Any]:
+    def folder(self, viewer: Viewer, folder_id: str, request: ListRequest) -> dict[str, Any]:
         with self.catalogue.reading() as conn:
-            return browse.folder(conn, viewer, folder_id, **paging)
+            return browse.folder(conn, viewer, folder_id, request)
 
-    def search(
-        self,
-        viewer: Viewer,
-        words: str,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        cursor: str | None = None,
-    ) -> Page:
+    def search(self, viewer: Viewer, words: str, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:
-            return browse.search(conn, viewer, words, limit=limit, offset=offset, cursor=cursor)
+            return browse.search(conn, viewer, words, request)

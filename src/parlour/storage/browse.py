@@ -28,7 +28,7 @@ from parlour.storage.browse_folders import folder, library_folders
 from parlour.storage.browse_music import album, albums, artist, artists, tracks
 from parlour.storage.browse_video import movies, season, show, shows
 from parlour.storage.item_state import ViewerState
-from parlour.storage.listing import MAX_PAGE, Page, PageRequest, fetch_page, json_row
+from parlour.storage.listing import MAX_PAGE, ListRequest, Page, fetch_page, json_row
 from parlour.storage.visibility import (
     is_rating_limited,
     movie_visible,
@@ -39,6 +39,7 @@ from parlour.storage.visibility import (
 
 __all__ = [
     "MAX_PAGE",
+    "ListRequest",
     "Page",
     "album",
     "albums",
@@ -152,27 +153,20 @@ _HITS = (
 )
 
 
-def search(
-    conn: Connection,
-    viewer: Viewer,
-    words: str,
-    *,
-    limit: int = 50,
-    offset: int = 0,
-    cursor: str | None = None,
-) -> Page:
+def search(conn: Connection, viewer: Viewer, words: str, request: ListRequest) -> Page:
     """Items whose names, artists, albums, shows or people match ``words``, best first;
     films, shows and episodes beyond the viewer's rating limit are left out, totals too.
 
     SQLite-only (FTS5); PostgreSQL will use its own text search here.
     """
-    request = PageRequest("rank", "asc", limit, offset, cursor)
+    page = request.page("rank")
     match = _fts_query(words)
     visible = list(conn.execute(visible_libraries(viewer)).scalars())
     if not visible:
+        limit, offset = page.limit, page.offset
         if not 1 <= limit <= MAX_PAGE or offset < 0:
             raise InvalidInputError(f"limit must be 1..{MAX_PAGE} and offset at least 0")
-        return Page([], 0, limit, None if cursor is not None else offset)
+        return Page([], 0, limit, None if page.cursor is not None else offset)
     hits = _HITS.bindparams(q=match, libs=visible).subquery("hits")
     query = select(hits.c.id, hits.c.kind, hits.c.title, hits.c.context, hits.c.library_id)
     if is_rating_limited(viewer):
@@ -183,6 +177,6 @@ def search(
         scope="search",
         id_column=hits.c.id,
         sorts={"rank": [hits.c.rank]},
-        request=request,
+        request=page,
         filters={"q": match},
     )

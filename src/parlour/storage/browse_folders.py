@@ -10,14 +10,14 @@ what the rating hides. Photo locations are never returned.
 import os
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, literal, select, true
+from sqlalchemy import ColumnElement, Connection, Select, Table, literal, select, true
 
 from parlour.domain.accounts import Viewer
 from parlour.domain.errors import NotFoundError
 from parlour.domain.media import LibraryKind
 from parlour.storage import schema as s
 from parlour.storage.item_state import ViewerState
-from parlour.storage.listing import Page, PageRequest, Sorts, fetch_page, json_row
+from parlour.storage.listing import ListRequest, Page, Sorts, fetch_page, json_row
 from parlour.storage.visibility import (
     is_rating_limited,
     movie_visible,
@@ -80,15 +80,7 @@ def _shown_name(rel_path: bytes, name: str, root_path: str) -> str:
 
 
 def library_folders(
-    conn: Connection,
-    viewer: Viewer,
-    library_id: str,
-    *,
-    sort: str = "name",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-    cursor: str | None = None,
+    conn: Connection, viewer: Viewer, library_id: str, request: ListRequest
 ) -> Page:
     """The root folders of a library (one per library folder added)."""
     kind = _library_kind(conn, viewer, library_id)
@@ -109,7 +101,7 @@ def library_folders(
         scope=f"roots:{library_id}",
         id_column=fo.id,
         sorts={"name": [root.path]},
-        request=PageRequest(sort, order, limit, offset, cursor),
+        request=request.page("name"),
         filters={},
     )
     for row in page.items:
@@ -117,87 +109,45 @@ def library_folders(
     return page
 
 
+def _with_file(table: Table, kind: str, *columns: ColumnElement[Any]) -> Select[Any]:
+    """Items of ``table`` as a folder lists them: id, kind, title and file name, then
+    ``columns``."""
+    x, f = table.c, s.media_files.c
+    shown = (x.id, literal(kind).label("kind"), x.title, f.name.label("file_name"))
+    return select(*shown, *columns).join_from(table, s.media_files, f.id == x.file_id)
+
+
 def _items(
     viewer: Viewer, kind: LibraryKind, folder_id: str
 ) -> tuple[Select[Any], ColumnElement[Any], Sorts]:
     """The items whose files are in the folder: the query, its id column and its sorts."""
-    f = s.media_files.c
-    in_folder = f.folder_id == folder_id
+    in_folder = s.media_files.c.folder_id == folder_id
+    facts: tuple[ColumnElement[Any], ...]  # what each kind shows after the common columns
     if kind is LibraryKind.MUSIC:
         t = s.tracks.c
-        query: Select[Any] = select(
-            t.id,
-            literal("track").label("kind"),
-            t.title,
-            f.name.label("file_name"),
-            t.artist_name,
-            t.album_id,
-            t.disc_no,
-            t.track_no,
-            t.duration_ms,
-            t.added_at,
-        ).join_from(s.tracks, s.media_files, f.id == t.file_id)
-        return query.where(in_folder), t.id, {"title": [t.sort_title], "added": [t.added_at]}
+        facts = (t.artist_name, t.album_id, t.disc_no, t.track_no, t.duration_ms, t.added_at)
+        query = _with_file(s.tracks, "track", *facts).where(in_folder)
+        return query, t.id, {"title": [t.sort_title], "added": [t.added_at]}
     if kind is LibraryKind.SHOWS:
         e, sh = s.episodes.c, s.shows.c
-        query = (
-            select(
-                e.id,
-                literal("episode").label("kind"),
-                e.title,
-                f.name.label("file_name"),
-                e.show_id,
-                e.season_number,
-                e.episode_number,
-                e.added_at,
-            )
-            .join_from(s.episodes, s.media_files, f.id == e.file_id)
-            .join(s.shows, sh.id == e.show_id)
-        )
-        where = (in_folder, show_visible(viewer))
-        return query.where(*where), e.id, {"title": [e.title], "added": [e.added_at]}
+        facts = (e.show_id, e.season_number, e.episode_number, e.added_at)
+        query = _with_file(s.episodes, "episode", *facts).join(s.shows, sh.id == e.show_id)
+        query = query.where(in_folder, show_visible(viewer))
+        return query, e.id, {"title": [e.title], "added": [e.added_at]}
     if kind is LibraryKind.PHOTOS:
         p = s.photos.c
-        query = select(  # never the GPS columns
-            p.id,
-            literal("photo").label("kind"),
-            p.title,
-            f.name.label("file_name"),
-            p.taken_at,
-            p.width,
-            p.height,
-            p.format,
-            p.camera_make,
-            p.camera_model,
-            p.added_at,
-        ).join_from(s.photos, s.media_files, f.id == p.file_id)
+        facts = (p.taken_at, p.width, p.height, p.format, p.camera_make, p.camera_model, p.added_at)
+        query = _with_file(s.photos, "photo", *facts).where(in_folder)  # never the GPS columns
         sorts = {"title": [p.title], "added": [p.added_at], "taken": [p.taken_at]}
-        return query.where(in_folder), p.id, sorts
+        return query, p.id, sorts
     m = s.movies.c
-    query = select(
-        m.id,
-        literal("movie").label("kind"),
-        m.title,
-        f.name.label("file_name"),
-        m.year,
-        m.content_rating,
-        m.poster_id,
-        m.added_at,
-    ).join_from(s.movies, s.media_files, f.id == m.file_id)
-    where = (in_folder, movie_visible(viewer))
-    return query.where(*where), m.id, {"title": [m.sort_title], "added": [m.added_at]}
+    facts = (m.year, m.content_rating, m.poster_id, m.added_at)
+    query = _with_file(s.movies, "movie", *facts).where(in_folder, movie_visible(viewer))
+    return query, m.id, {"title": [m.sort_title], "added": [m.added_at]}
 
 
 def folder(
-    conn: Connection,
-    viewer: Viewer,
-    folder_id: str,
-    *,
-    sort: str = "name",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-    cursor: str | None = None,
+    conn: Connection, viewer: Viewer, folder_id: str, request: ListRequest
 ) -> dict[str, Any]:
     """A folder, all its subfolders by name, and a page of its items (by file name
     unless ``sort`` says otherwise), each item with the viewer's state."""
@@ -227,7 +177,7 @@ def folder(
         scope=f"folder:{folder_id}",
         id_column=id_column,
         sorts={"name": [f.name], **sorts},
-        request=PageRequest(sort, order, limit, offset, cursor),
+        request=request.page("name"),
         filters={},
         state=ViewerState(viewer),
     )

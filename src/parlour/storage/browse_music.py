@@ -13,14 +13,12 @@ from parlour.storage import schema as s
 from parlour.storage.item_state import ViewerState
 from parlour.storage.listing import (
     MAX_PAGE,
-    FilterValue,
+    ListRequest,
     Page,
-    PageRequest,
-    check_text,
     fetch_page,
+    filter_list,
     json_row,
     one_row,
-    year_range,
 )
 from parlour.storage.visibility import visible_libraries
 
@@ -32,24 +30,14 @@ def _in_genre(track_id: ColumnElement[Any], genre: str) -> ColumnElement[bool]:
     )
 
 
-def albums(
-    conn: Connection,
-    viewer: Viewer,
-    *,
-    library: str | None = None,
-    artist: str | None = None,
-    genre: str | None = None,
-    year: int | None = None,
-    decade: int | None = None,
-    added_since: int | None = None,
-    favourite: bool | None = None,
-    sort: str = "title",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-    cursor: str | None = None,
-) -> Page:
-    al = s.albums.c
+def _album_by(album_id: ColumnElement[Any], artist: str) -> ColumnElement[bool]:
+    aa = s.album_artists.c
+    return album_id.in_(select(aa.album_id).where(aa.artist_id == artist))
+
+
+def albums(conn: Connection, viewer: Viewer, request: ListRequest) -> Page:
+    """Albums; ``genre`` matches an album holding a track of that genre."""
+    al, t = s.albums.c, s.tracks.c
     state = ViewerState(viewer)
     query: Select[Any] = select(
         al.id,
@@ -61,80 +49,48 @@ def albums(
         al.cover_id,
         al.added_at,
     ).where(al.library_id.in_(visible_libraries(viewer)))
-    if library is not None:
-        query = query.where(al.library_id == library)
-    if artist is not None:
-        aa = s.album_artists.c
-        query = query.where(al.id.in_(select(aa.album_id).where(aa.artist_id == artist)))
-    query = query.where(*year_range(al.year, year, decade))
-    if genre is not None:
-        t = s.tracks.c
-        query = query.where(al.id.in_(select(t.album_id).where(_in_genre(t.id, genre))))
-    if added_since is not None:
-        query = query.where(al.added_at >= added_since)
-    if favourite is not None:
-        query = query.where(state.favourite(favourite))
-    filters: dict[str, FilterValue] = {
-        "library": check_text("library", library),
-        "artist": check_text("artist", artist),
-        "genre": check_text("genre", genre),
-        "year": year,
-        "decade": decade,
-        "added_since": added_since,
-        "favourite": favourite,
-    }
+    query, filters = filter_list(
+        query,
+        request,
+        state,
+        library=al.library_id,
+        artist=lambda artist: _album_by(al.id, artist),
+        genre=lambda genre: al.id.in_(select(t.album_id).where(_in_genre(t.id, genre))),
+        year=al.year,
+        added_at=al.added_at,
+    )
     sorts = {
         "title": [al.sort_title],
         "year": [al.year],
         "added": [al.added_at],
         "artist": [al.artist_name],
     }
-    request = PageRequest(sort, order, limit, offset, cursor)
     return fetch_page(
         conn,
         query,
         scope="albums",
         id_column=al.id,
         sorts=sorts,
-        request=request,
+        request=request.page("title", filters),
         filters=filters,
         state=state,
     )
 
 
-def artists(
-    conn: Connection,
-    viewer: Viewer,
-    *,
-    library: str | None = None,
-    favourite: bool | None = None,
-    sort: str = "name",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-    cursor: str | None = None,
-) -> Page:
+def artists(conn: Connection, viewer: Viewer, request: ListRequest) -> Page:
     ar = s.artists.c
     state = ViewerState(viewer)
     query: Select[Any] = select(ar.id, ar.library_id, ar.name, ar.added_at).where(
         ar.library_id.in_(visible_libraries(viewer))
     )
-    if library is not None:
-        query = query.where(ar.library_id == library)
-    if favourite is not None:
-        query = query.where(state.favourite(favourite))
-    filters: dict[str, FilterValue] = {
-        "library": check_text("library", library),
-        "favourite": favourite,
-    }
-    sorts = {"name": [ar.sort_name], "added": [ar.added_at]}
+    query, filters = filter_list(query, request, state, library=ar.library_id)
     return fetch_page(
         conn,
         query,
         scope="artists",
         id_column=ar.id,
-        sorts=sorts,
-        request=PageRequest(sort, order, limit, offset, cursor),
+        sorts={"name": [ar.sort_name], "added": [ar.added_at]},
+        request=request.page("name", filters),
         filters=filters,
         state=state,
     )
@@ -158,57 +114,30 @@ def _track_columns() -> Select[Any]:
     ).join_from(s.tracks, s.albums, al.id == t.album_id)
 
 
-def tracks(
-    conn: Connection,
-    viewer: Viewer,
-    *,
-    library: str | None = None,
-    album: str | None = None,
-    artist: str | None = None,
-    genre: str | None = None,
-    year: int | None = None,
-    decade: int | None = None,
-    added_since: int | None = None,
-    favourite: bool | None = None,
-    sort: str = "title",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-    cursor: str | None = None,
-) -> Page:
+def _track_by(artist: str) -> ColumnElement[bool]:
+    t, ta = s.tracks.c, s.track_artists.c
+    return or_(
+        t.id.in_(select(ta.track_id).where(ta.artist_id == artist)),
+        _album_by(t.album_id, artist),
+    )
+
+
+def tracks(conn: Connection, viewer: Viewer, request: ListRequest) -> Page:
     """Tracks; ``artist`` matches a track's own artists and its album's artists."""
     t, al = s.tracks.c, s.albums.c
     state = ViewerState(viewer)
     query: Select[Any] = _track_columns().where(t.library_id.in_(visible_libraries(viewer)))
-    if library is not None:
-        query = query.where(t.library_id == library)
-    if album is not None:
-        query = query.where(t.album_id == album)
-    if artist is not None:
-        ta, aa = s.track_artists.c, s.album_artists.c
-        query = query.where(
-            or_(
-                t.id.in_(select(ta.track_id).where(ta.artist_id == artist)),
-                t.album_id.in_(select(aa.album_id).where(aa.artist_id == artist)),
-            )
-        )
-    if genre is not None:
-        query = query.where(_in_genre(t.id, genre))
-    query = query.where(*year_range(t.year, year, decade))
-    if added_since is not None:
-        query = query.where(t.added_at >= added_since)
-    if favourite is not None:
-        query = query.where(state.favourite(favourite))
-    filters: dict[str, FilterValue] = {
-        "library": check_text("library", library),
-        "album": check_text("album", album),
-        "artist": check_text("artist", artist),
-        "genre": check_text("genre", genre),
-        "year": year,
-        "decade": decade,
-        "added_since": added_since,
-        "favourite": favourite,
-    }
+    query, filters = filter_list(
+        query,
+        request,
+        state,
+        library=t.library_id,
+        album=lambda album: t.album_id == album,
+        artist=_track_by,
+        genre=lambda genre: _in_genre(t.id, genre),
+        year=t.year,
+        added_at=t.added_at,
+    )
     in_album = [t.disc_no, t.track_no]
     sorts = {
         "title": [t.sort_title],
@@ -224,7 +153,7 @@ def tracks(
         scope="tracks",
         id_column=t.id,
         sorts=sorts,
-        request=PageRequest(sort, order, limit, offset, cursor),
+        request=request.page("title", filters),
         filters=filters,
         state=state,
     )
@@ -269,5 +198,6 @@ def artist(conn: Connection, viewer: Viewer, artist_id: str) -> dict[str, Any]:
         ),
         "artist",
     )
-    found["albums"] = albums(conn, viewer, artist=artist_id, sort="year", limit=MAX_PAGE).items
+    request = ListRequest(artist=artist_id, sort="year", limit=MAX_PAGE)
+    found["albums"] = albums(conn, viewer, request).items
     return found

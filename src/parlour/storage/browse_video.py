@@ -4,23 +4,15 @@ Every query applies both rules of ``visibility``: granted libraries, and the vie
 content rating limit (a show's rating covers its seasons and episodes).
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, and_, exists, func, select
 
 from parlour.domain.accounts import Viewer
 from parlour.storage import schema as s
 from parlour.storage.item_state import ViewerState
-from parlour.storage.listing import (
-    FilterValue,
-    Page,
-    PageRequest,
-    check_text,
-    fetch_page,
-    json_row,
-    one_row,
-    year_range,
-)
+from parlour.storage.listing import ListRequest, Page, fetch_page, filter_list, json_row, one_row
 from parlour.storage.visibility import movie_visible, show_visible
 
 
@@ -31,60 +23,49 @@ def _in_genre(video_id: ColumnElement[Any], genre: str) -> ColumnElement[bool]:
     )
 
 
-def movies(
+def _videos(
     conn: Connection,
     viewer: Viewer,
+    request: ListRequest,
     *,
-    library: str | None = None,
-    genre: str | None = None,
-    year: int | None = None,
-    decade: int | None = None,
-    added_since: int | None = None,
-    watched: bool | None = None,
-    favourite: bool | None = None,
-    sort: str = "title",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-    cursor: str | None = None,
+    scope: str,
+    table: Table,
+    visible: ColumnElement[bool],
+    watched: Callable[[bool], ColumnElement[bool]] | None = None,
 ) -> Page:
-    """Films (and the videos of a "videos" library) the viewer may see."""
-    m = s.movies.c
+    """The list of films or of shows: they differ in table, rule and what ``watched``
+    means (by default the item's own flag)."""
+    v = table.c
     state = ViewerState(viewer)
     query: Select[Any] = select(
-        m.id, m.library_id, m.title, m.year, m.content_rating, m.poster_id, m.added_at
-    ).where(movie_visible(viewer))
-    if library is not None:
-        query = query.where(m.library_id == library)
-    query = query.where(*year_range(m.year, year, decade))
-    if genre is not None:
-        query = query.where(_in_genre(m.id, genre))
-    if added_since is not None:
-        query = query.where(m.added_at >= added_since)
-    if watched is not None:
-        query = query.where(state.watched(watched))
-    if favourite is not None:
-        query = query.where(state.favourite(favourite))
-    filters: dict[str, FilterValue] = {
-        "library": check_text("library", library),
-        "genre": check_text("genre", genre),
-        "year": year,
-        "decade": decade,
-        "added_since": added_since,
-        "watched": watched,
-        "favourite": favourite,
-    }
-    sorts = {"title": [m.sort_title], "year": [m.year], "added": [m.added_at]}
+        v.id, v.library_id, v.title, v.year, v.content_rating, v.poster_id, v.added_at
+    ).where(visible)
+    query, filters = filter_list(
+        query,
+        request,
+        state,
+        library=v.library_id,
+        genre=lambda genre: _in_genre(v.id, genre),
+        year=v.year,
+        added_at=v.added_at,
+        watched=state.watched if watched is None else watched,
+    )
     return fetch_page(
         conn,
         query,
-        scope="movies",
-        id_column=m.id,
-        sorts=sorts,
-        request=PageRequest(sort, order, limit, offset, cursor),
+        scope=scope,
+        id_column=v.id,
+        sorts={"title": [v.sort_title], "year": [v.year], "added": [v.added_at]},
+        request=request.page("title", filters),
         filters=filters,
         state=state,
     )
+
+
+def movies(conn: Connection, viewer: Viewer, request: ListRequest) -> Page:
+    """Films (and the videos of a "videos" library) the viewer may see."""
+    visible = movie_visible(viewer)
+    return _videos(conn, viewer, request, scope="movies", table=s.movies, visible=visible)
 
 
 def _all_watched(viewer: Viewer, show_id: ColumnElement[Any]) -> ColumnElement[bool]:
@@ -99,60 +80,17 @@ def _all_watched(viewer: Viewer, show_id: ColumnElement[Any]) -> ColumnElement[b
     )
 
 
-def shows(
-    conn: Connection,
-    viewer: Viewer,
-    *,
-    library: str | None = None,
-    genre: str | None = None,
-    year: int | None = None,
-    decade: int | None = None,
-    added_since: int | None = None,
-    watched: bool | None = None,
-    favourite: bool | None = None,
-    sort: str = "title",
-    order: str = "asc",
-    limit: int = 100,
-    offset: int = 0,
-    cursor: str | None = None,
-) -> Page:
+def shows(conn: Connection, viewer: Viewer, request: ListRequest) -> Page:
     """Shows the viewer may see; ``watched`` means every episode watched."""
-    sh = s.shows.c
-    state = ViewerState(viewer)
-    query: Select[Any] = select(
-        sh.id, sh.library_id, sh.title, sh.year, sh.content_rating, sh.poster_id, sh.added_at
-    ).where(show_visible(viewer))
-    if library is not None:
-        query = query.where(sh.library_id == library)
-    query = query.where(*year_range(sh.year, year, decade))
-    if genre is not None:
-        query = query.where(_in_genre(sh.id, genre))
-    if added_since is not None:
-        query = query.where(sh.added_at >= added_since)
-    if watched is not None:
-        done = _all_watched(viewer, sh.id)
-        query = query.where(done if watched else ~done)
-    if favourite is not None:
-        query = query.where(state.favourite(favourite))
-    filters: dict[str, FilterValue] = {
-        "library": check_text("library", library),
-        "genre": check_text("genre", genre),
-        "year": year,
-        "decade": decade,
-        "added_since": added_since,
-        "watched": watched,
-        "favourite": favourite,
-    }
-    sorts = {"title": [sh.sort_title], "year": [sh.year], "added": [sh.added_at]}
-    return fetch_page(
+    done = _all_watched(viewer, s.shows.c.id)
+    return _videos(
         conn,
-        query,
+        viewer,
+        request,
         scope="shows",
-        id_column=sh.id,
-        sorts=sorts,
-        request=PageRequest(sort, order, limit, offset, cursor),
-        filters=filters,
-        state=state,
+        table=s.shows,
+        visible=show_visible(viewer),
+        watched=lambda watched: done if watched else ~done,
     )
 
 

@@ -1,4 +1,5 @@
-"""Pages of a list: allow-listed sorting, totals, offset and keyset (cursor) paging.
+"""Pages of a list: the request (filters and page), the filters every list shares,
+allow-listed sorting, totals, offset and keyset (cursor) paging.
 
 Sort fields are looked up in each list's own allow-list, so a client's string never
 becomes SQL; filter values are always bound parameters (AZ-07).
@@ -20,7 +21,7 @@ import binascii
 import hashlib
 import hmac
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,54 @@ class PageRequest:
     limit: int = 100
     offset: int = 0
     cursor: str | None = None
+
+
+# Every filter a list may take.
+_FILTERS = (
+    "library",
+    "album",
+    "artist",
+    "genre",
+    "year",
+    "decade",
+    "added_since",
+    "watched",
+    "favourite",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListRequest:
+    """A list as a client asked for it: its filters (None where not given) and its page.
+
+    ``sort`` None means the list's own default. Each list takes some of the filters
+    (artists have no ``genre``); handing a list one it does not take is a caller's
+    mistake, refused with ValueError rather than ignored.
+    """
+
+    library: str | None = None
+    album: str | None = None
+    artist: str | None = None
+    genre: str | None = None
+    year: int | None = None
+    decade: int | None = None
+    added_since: int | None = None
+    watched: bool | None = None
+    favourite: bool | None = None
+    sort: str | None = None
+    order: str = "asc"
+    limit: int = 100
+    offset: int = 0
+    cursor: str | None = None
+
+    def page(self, default_sort: str, taken: Collection[str] = ()) -> PageRequest:
+        """The page to fetch, for a list that sorts by ``default_sort`` unless told
+        otherwise and takes the filters named in ``taken``."""
+        for name in _FILTERS:
+            if name not in taken and getattr(self, name) is not None:
+                raise ValueError(f"this list takes no {name!r} filter")
+        sort = default_sort if self.sort is None else self.sort
+        return PageRequest(sort, self.order, self.limit, self.offset, self.cursor)
 
 
 def json_rows(keys: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
@@ -124,6 +173,59 @@ def year_range(
             raise InvalidInputError("'decade' is a year ending in 0, such as 1990")
         found.append(column.between(decade, decade + 9))
     return found
+
+
+Condition = Callable[[str], ColumnElement[bool]]
+
+
+def filter_list(
+    query: Select[Any],
+    request: ListRequest,
+    state: ViewerState,
+    *,
+    library: ColumnElement[Any],
+    album: Condition | None = None,
+    artist: Condition | None = None,
+    genre: Condition | None = None,
+    year: ColumnElement[Any] | None = None,
+    added_at: ColumnElement[Any] | None = None,
+    watched: Callable[[bool], ColumnElement[bool]] | None = None,
+) -> tuple[Select[Any], dict[str, FilterValue]]:
+    """``query`` narrowed by the filters of ``request`` that the list takes, and those
+    filters as the cursor digest records them (given or not).
+
+    Every list takes ``library`` (the column of its library id) and ``favourite``; it
+    takes the others it gives a way to apply: ``album``, ``artist`` and ``genre`` as a
+    condition on the value (``genre`` through the list's genre subquery), ``year`` (and
+    with it ``decade``) and ``added_since`` as a column, ``watched`` as a condition on
+    the flag (``state.watched`` where the item carries its own).
+    """
+    r = request
+    years = [] if year is None else year_range(year, r.year, r.decade)  # its error comes first
+    filters: dict[str, FilterValue] = {"library": check_text("library", r.library)}
+    conditions: list[ColumnElement[bool]] = []
+    if r.library is not None:
+        conditions.append(library == r.library)
+    for name, condition in (("album", album), ("artist", artist), ("genre", genre)):
+        if condition is not None:
+            value = filters[name] = check_text(name, getattr(r, name))
+            if value is not None:
+                conditions.append(condition(value))
+    if year is not None:
+        filters |= {"year": r.year, "decade": r.decade}
+        conditions += years
+    if added_at is not None:
+        filters["added_since"] = r.added_since
+        if r.added_since is not None:
+            conditions.append(added_at >= r.added_since)
+    if watched is not None:
+        filters["watched"] = r.watched
+        if r.watched is not None:
+            conditions.append(watched(r.watched))
+    filters["favourite"] = r.favourite
+    if r.favourite is not None:
+        conditions.append(state.favourite(r.favourite))
+    return query.where(*conditions), filters
 
 
 def _fingerprint(scope: str, request: PageRequest, filters: Mapping[str, FilterValue]) -> bytes:

@@ -20,7 +20,7 @@ from parlour.frontends.web.auth import signed_in
 from parlour.frontends.web.json import JSONResponse
 from parlour.frontends.web.params import query_int
 from parlour.services.application import Parlour
-from parlour.storage.browse import Page
+from parlour.storage.browse import ListRequest, Page
 
 _TEXT = ("sort", "order", "library", "genre", "artist", "album")
 _WHOLE = ("year", "decade")
@@ -55,20 +55,15 @@ def _instant(request: Request, name: str) -> int | None:
     raise InvalidInputError(f"{name!r} must be unix seconds or an ISO date (2024-05-01)")
 
 
-def _paging(request: Request, default_limit: int = 100) -> dict[str, Any]:
+def _list_request(request: Request, *names: str, default_limit: int = 100) -> ListRequest:
+    """The page asked for, and of ``names`` (the sort and the filters the list takes)
+    those given: any other parameter is not read."""
+    params = request.query_params
     found: dict[str, Any] = {
         "limit": query_int(request, "limit", default_limit),
         "offset": query_int(request, "offset", 0),
+        "cursor": params.get("cursor") or None,
     }
-    cursor = request.query_params.get("cursor")
-    if cursor:
-        found["cursor"] = cursor
-    return found
-
-
-def _filters(request: Request, *names: str) -> dict[str, Any]:
-    params = request.query_params
-    found = _paging(request)
     for name in names:
         if name in _TEXT and params.get(name):
             found[name] = params[name]
@@ -78,7 +73,7 @@ def _filters(request: Request, *names: str) -> dict[str, Any]:
             found[name] = flag
         elif name == "added_since" and (since := _instant(request, name)) is not None:
             found[name] = since
-    return found
+    return ListRequest(**found)
 
 
 def _page(page: Page) -> Response:
@@ -88,8 +83,8 @@ def _page(page: Page) -> Response:
 def _lister(method: str, *names: str) -> Any:
     async def endpoint(request: Request, viewer: Viewer) -> Response:
         parlour: Parlour = request.app.state.parlour
-        service: Callable[..., Page] = getattr(parlour.catalog, method)
-        return _page(await run_in_threadpool(service, viewer, **_filters(request, *names)))
+        service: Callable[[Viewer, ListRequest], Page] = getattr(parlour.catalog, method)
+        return _page(await run_in_threadpool(service, viewer, _list_request(request, *names)))
 
     endpoint.__name__ = f"list_{method}"
     return signed_in(endpoint)
@@ -107,26 +102,19 @@ def _detail(method: str, parameter: str) -> Any:
     return signed_in(endpoint)
 
 
-async def library_folders(request: Request, viewer: Viewer) -> Response:
-    parlour: Parlour = request.app.state.parlour
-    page = await run_in_threadpool(
-        parlour.catalog.library_folders,
-        viewer,
-        request.path_params["library_id"],
-        **_filters(request, "sort", "order"),
-    )
-    return _page(page)
+def _folders(method: str, parameter: str) -> Any:
+    """The folders of a library, or a folder: a page that takes a sort and an order."""
 
+    async def endpoint(request: Request, viewer: Viewer) -> Response:
+        parlour: Parlour = request.app.state.parlour
+        service: Callable[[Viewer, str, ListRequest], Page | dict[str, Any]]
+        service = getattr(parlour.catalog, method)
+        asked = _list_request(request, "sort", "order")
+        found = await run_in_threadpool(service, viewer, request.path_params[parameter], asked)
+        return JSONResponse(found.as_json() if isinstance(found, Page) else found)
 
-async def folder(request: Request, viewer: Viewer) -> Response:
-    parlour: Parlour = request.app.state.parlour
-    found = await run_in_threadpool(
-        parlour.catalog.folder,
-        viewer,
-        request.path_params["folder_id"],
-        **_filters(request, "sort", "order"),
-    )
-    return JSONResponse(found)
+    endpoint.__name__ = method
+    return signed_in(endpoint)
 
 
 async def search(request: Request, viewer: Viewer) -> Response:
@@ -134,7 +122,8 @@ async def search(request: Request, viewer: Viewer) -> Response:
     words = request.query_params.get("q", "")
     if len(words) > 200:
         raise InvalidInputError("search text is at most 200 characters")
-    page = await run_in_threadpool(parlour.catalog.search, viewer, words, **_paging(request, 50))
+    asked = _list_request(request, default_limit=50)
+    page = await run_in_threadpool(parlour.catalog.search, viewer, words, asked)
     return _page(page)
 
 
@@ -162,7 +151,7 @@ ROUTES = [
     Route("/api/v1/shows/{show_id}", _detail("show", "show_id")),
     Route("/api/v1/seasons/{season_id}", _detail("season", "season_id")),
     Route("/api/v1/items/{item_id}", _detail("item", "item_id")),
-    Route("/api/v1/libraries/{library_id}/folders", signed_in(library_folders)),
-    Route("/api/v1/folders/{folder_id}", signed_in(folder)),
+    Route("/api/v1/libraries/{library_id}/folders", _folders("library_folders", "library_id")),
+    Route("/api/v1/folders/{folder_id}", _folders("folder", "folder_id")),
     Route("/api/v1/search", signed_in(search)),
 ]
