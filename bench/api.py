@@ -2,7 +2,6 @@
 
 import argparse
 import contextlib
-import importlib.util
 import math
 import os
 import platform
@@ -33,6 +32,7 @@ from parlour.media.ffmpeg import run_ffmpeg
 from parlour.settings import load_settings
 from parlour.storage import schema as s
 from report import child_env, cpu_model, say, source_version
+from supysonic import Install, Setup, Supysonic, find
 
 HOSTNAME = "127.0.0.1"
 LIBRARY = "Music"
@@ -438,6 +438,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
     parser.add_argument("--films", type=int, default=IN_PROGRESS_FILMS + 50)
+    parser.add_argument(
+        "--supysonic-python",
+        type=Path,
+        metavar="PATH",
+        help="the python of a venv with supysonic (and waitress) installed: also time "
+        f"Supysonic's getAlbumList2?size={ALBUM_PAGE} on the same music (default: only if "
+        "supysonic imports in this interpreter)",
+    )
     args = parser.parse_args(argv)
     if args.requests < 1 or args.tracks < 1:
         parser.error("--tracks and --requests must be at least 1")
@@ -467,6 +475,14 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
     load_before = os.getloadavg()[0]
     if load_before > 1.0:
         say(f"WARNING: load average {load_before:.2f} before starting: other work will skew this")
+    supysonic = find(args.supysonic_python, data_dir / "supysonic")
+    if isinstance(supysonic, str) and args.supysonic_python is not None:
+        raise SystemExit(f"Supysonic: {supysonic}")
+    if isinstance(supysonic, Install):
+        say(
+            f"Supysonic: {supysonic.version} on Python {supysonic.python_version} "
+            f"({supysonic.python}), served by {supysonic.server}; timed after Parlour's cases"
+        )
     music = library(work, args.tracks)
     catalogue(data_dir, music, films(work, args.films))
 
@@ -484,6 +500,7 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
             db.execute("PRAGMA temp_store=MEMORY")
             db.execute("PRAGMA cache_size=-16000")
             cases = measure(base, token, db, user_id, args.requests, floors)
+            parlour_albums = bare_albums(db, user_id)
     finally:
         stop_server(server)
     say(f"server: stopped (exit code {server.returncode})")
@@ -496,15 +513,19 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
             f"API/bare {case.ratio:.2f}x median, {case.ratio_p95:.2f}x p95 "
             f"(target <= {TARGET_RATIO:.0f}x and p95 < {TARGET_P95_MS:.0f} ms: {case.verdict()})"
         )
-    if importlib.util.find_spec("supysonic") is not None:
-        supysonic = "supysonic is importable, but this benchmark does not drive it yet"
+    album_case = cases[0]
+    if isinstance(supysonic, Install):
+        versus = supysonic_case(supysonic, music, data_dir / "supysonic", args.requests)
+        versus.check_against(parlour_albums)
+        say(versus.line(album_case))
     else:
-        supysonic = "skipped: supysonic is not installed"
-    say(f"Supysonic: {supysonic}")
+        say(f"Supysonic: {supysonic}")
 
     load_after = os.getloadavg()[0]
     command = ["python", "bench/api.py", "--tracks", str(args.tracks)]
     command += ["--requests", str(args.requests), "--films", str(args.films)]
+    if args.supysonic_python is not None:
+        command += ["--supysonic-python", str(args.supysonic_python)]
     say("\n---- summary (paste into bench/RESULTS.md) ----")
     say(f"Command: `{shlex.join(command)}`  ")
     say(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; source: {source_version()}  ")
@@ -520,6 +541,14 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
         f"sequential; {WARMUP} warm-up then {args.requests} timed requests per case; bare SQL is "
         "the same SELECTs (count and page) through stdlib sqlite3 on the same file  "
     )
+    if isinstance(supysonic, Install):
+        say(
+            f"Supysonic {supysonic.version} (Python {supysonic.python_version}, own venv, "
+            f"SQLite, `supysonic-server --server {supysonic.server}` on {HOSTNAME}), after "
+            f"Parlour's server stopped, on the same music; setup, not measured: "
+            f"{versus.setup.describe()}; then `getAlbumList2?type=alphabeticalByName&size="
+            f"{ALBUM_PAGE}&f=json` timed like (a), {versus.auth}  "
+        )
     say(f"1-minute load average {load_before:.2f} before, {load_after:.2f} after")
     say("")
     say("| case | API median | API p95 | bare SQL median | bare SQL p95 | API/bare (median) |")
@@ -532,8 +561,95 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
         )
     for name, floor in floors:
         say(f"| request floor: {name} | {ms(floor.median_ms)} | {ms(floor.p95_ms)} | | | |")
-    say(f"| Supysonic | {supysonic} | | | | |")
+    if isinstance(supysonic, Install):
+        say(versus.row(album_case))
+    else:
+        say(f"| Supysonic | {supysonic} | | | | |")
     return 0
+
+
+# --- Supysonic, on the same music --------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Versus:
+    """Supysonic's getAlbumList2 timed like Parlour's album list, and what setting it up took."""
+
+    install: Install
+    timing: Timing
+    setup: Setup
+    albums: int  # in the page
+    auth: str
+
+    def check_against(self, parlour_albums: int) -> None:
+        if self.setup.albums != parlour_albums:
+            say(
+                f"WARNING: Supysonic found {self.setup.albums} albums, Parlour "
+                f"{parlour_albums}: the pages are not the same work"
+            )
+
+    def ratio(self, parlour: Case) -> float:
+        """Parlour's album-list median over Supysonic's: below 1, Parlour is faster."""
+        return parlour.api.median_ms / self.timing.median_ms
+
+    def faster(self, parlour: Case) -> str:
+        ratio = self.ratio(parlour)
+        if ratio < 1:
+            return f"Parlour {1 / ratio:.1f}x faster"
+        return f"Supysonic {ratio:.1f}x faster"
+
+    def line(self, parlour: Case) -> str:
+        return (
+            f"Supysonic {self.install.version}: getAlbumList2 size={ALBUM_PAGE} "
+            f"({self.albums} of {self.setup.albums} albums) median {ms(self.timing.median_ms)}, "
+            f"p95 {ms(self.timing.p95_ms)}{self.timing.note()}; Parlour (a) median "
+            f"{ms(parlour.api.median_ms)}; Parlour/Supysonic {self.ratio(parlour):.3f}x median: "
+            f"{self.faster(parlour)}"
+        )
+
+    def row(self, parlour: Case) -> str:
+        return (
+            f"| Supysonic {self.install.version}: getAlbumList2, {self.albums} of "
+            f"{self.setup.albums} albums by name | {ms(self.timing.median_ms)} "
+            f"| {ms(self.timing.p95_ms)}{self.timing.note()} | | "
+            f"| Parlour (a) / Supysonic {self.ratio(parlour):.3f}x median "
+            f"({self.faster(parlour)}) |"
+        )
+
+
+def supysonic_case(install: Install, music: Path, scratch: Path, n: int) -> Versus:
+    """Set Supysonic up on ``music`` (timed apart), then time its album list like (a)."""
+    say(f"Supysonic: setting up in {scratch} (config, user, folder, scan: setup)")
+    with Supysonic(install, music, scratch) as server:
+        assert server.server is not None
+        say(
+            f"Supysonic: {server.setup.describe()}; PID {server.server.pid} on {server.base}; "
+            f"{server.auth_note}"
+        )
+        for error in server.setup.scan_errors[:5]:
+            say(f"Supysonic: scan error in {error}")
+        # Sanity: a full page (or every album), in name order, before anything is timed.
+        page = server.album_list(ALBUM_PAGE)
+        wanted = min(ALBUM_PAGE, server.setup.albums)
+        names = [album.get("name", "") for album in page]
+        if len(page) != wanted or server.setup.albums == 0:
+            raise SystemExit(
+                f"Supysonic getAlbumList2: {len(page)} albums, expected {wanted} "
+                f"(its scan added {server.setup.albums})"
+            )
+        if names != sorted(names):
+            say("WARNING: Supysonic's page is not in name order")
+        say(f"checked: Supysonic returns {len(page)} albums, {names[0]!r} to {names[-1]!r}")
+
+        def one(_index: int) -> int:
+            got = len(server.album_list(ALBUM_PAGE))
+            if got != wanted:
+                raise SystemExit(f"Supysonic getAlbumList2: {got} albums, expected {wanted}")
+            return got
+
+        timing = timed(one, n)
+    say(f"Supysonic: server stopped (exit code {server.server.returncode})")
+    return Versus(install, timing, server.setup, wanted, server.auth_note)
 
 
 if __name__ == "__main__":
