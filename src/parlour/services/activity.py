@@ -104,7 +104,7 @@ class ActivityService:
 
     def set_watched(self, viewer: Viewer, item_id: str, watched: bool) -> int:
         """Mark a film or episode, or every episode of a season or show; returns how many
-        items changed hands. Marking clears resume points and plays nothing."""
+        episodes or films it marked. Marking clears resume points and counts no play."""
         now = _now()
         with self.catalogue.writing() as conn:
             item = activity_store.locate(conn, viewer, item_id)
