@@ -10,6 +10,7 @@ from parlour.services.libraries import LibraryService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
 from parlour.services.setup import FirstRunSetup
+from parlour.services.streaming import StreamingService
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
 from parlour.storage.engine import Catalogue
@@ -37,6 +38,7 @@ def build(settings: Settings) -> Parlour:
         setup=FirstRunSetup(accounts),
         catalog=CatalogService(catalogue),
         activity=ActivityService(catalogue),
+        streaming=StreamingService(catalogue),
         scan_jobs=ScanJobs(scanner),
         watcher=LibraryWatcher(scanner),
     )

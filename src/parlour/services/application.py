@@ -10,6 +10,7 @@ from parlour.services.libraries import LibraryService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
 from parlour.services.setup import FirstRunSetup
+from parlour.services.streaming import StreamingService
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
 from parlour.storage.engine import Catalogue
@@ -28,6 +29,7 @@ class Parlour:
     setup: FirstRunSetup
     catalog: CatalogService
     activity: ActivityService
+    streaming: StreamingService
     scan_jobs: ScanJobs
     watcher: LibraryWatcher
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from parlour.domain.accounts import Viewer
-from parlour.frontends.web import activity, admin, browse, setup
+from parlour.frontends.web import activity, admin, browse, setup, stream
 from parlour.frontends.web.auth import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -120,6 +120,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         Route("/api/v1/libraries", signed_in(list_libraries), methods=["GET"]),
         *browse.ROUTES,
         *activity.ROUTES,
+        *stream.ROUTES,
         *admin.ROUTES,
     ]
     hosts = HostAllowList(parlour.settings.allowed_hosts)
