@@ -1,6 +1,9 @@
 """The composition root: Settings → catalogue → services → front ends."""
 
+import os
+
 from parlour.library.pool import ProbePool
+from parlour.media.audio import TranscodeSlots
 from parlour.secrets import load_secrets
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
@@ -38,7 +41,11 @@ def build(settings: Settings) -> Parlour:
         setup=FirstRunSetup(accounts),
         catalog=CatalogService(catalogue),
         activity=ActivityService(catalogue),
-        streaming=StreamingService(catalogue),
+        streaming=StreamingService(
+            catalogue,
+            TranscodeSlots(settings.transcode_slots or os.cpu_count() or 1),
+            settings.ffmpeg_path,
+        ),
         scan_jobs=ScanJobs(scanner),
         watcher=LibraryWatcher(scanner),
     )

@@ -39,3 +39,12 @@ class RateLimitedError(ParlourError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many attempts; try again in {retry_after} s")
         self.retry_after = retry_after
+
+
+class BusyError(ParlourError):
+    """The server is doing as much of this as it allows (transcodes); try again after
+    ``retry_after`` seconds rather than overload the machine."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from parlour.domain.errors import (
     AuthenticationError,
+    BusyError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
@@ -29,6 +30,7 @@ _STATUS = {
     AuthenticationError: 401,
     PermissionDeniedError: 403,
     RateLimitedError: 429,
+    BusyError: 503,
 }
 
 
@@ -53,7 +55,7 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
 async def _parlour_error(_request: Request, exc: Exception) -> Response:
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
     response = problem(status, str(exc) if status != 500 else None)
-    if isinstance(exc, RateLimitedError):
+    if isinstance(exc, RateLimitedError | BusyError):
         response.headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, AuthenticationError):
         response.headers["WWW-Authenticate"] = 'Bearer realm="parlour"'

@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from parlour.domain.accounts import Viewer
 from parlour.frontends.web.auth import signed_in
 from parlour.frontends.web.errors import problem
+from parlour.frontends.web.params import query_int
 from parlour.frontends.web.ranges import (
     ByteRange,
     UnsatisfiableRangeError,
@@ -29,8 +30,17 @@ from parlour.frontends.web.ranges import (
 )
 from parlour.media.files import ServedFile
 from parlour.services.application import Parlour
+from parlour.services.streaming import Transcode
 
 CHUNK = 1024 * 1024
+
+
+async def _until_disconnect(receive: Receive) -> None:
+    """Wait until the client goes away. A player that seeks or closes drops the
+    connection: the answer's work (reading the disk, ffmpeg) stops at once instead of
+    going on into the void."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 class FileRangeResponse(Response):
@@ -62,15 +72,9 @@ class FileRangeResponse(Response):
                 await self._stream(send)
                 group.cancel_scope.cancel()
 
-            async def watch_for_disconnect() -> None:
-                # A player that seeks or closes drops the connection: stop reading the
-                # disk at once instead of sending into the void.
-                while (await receive())["type"] != "http.disconnect":
-                    pass
-                group.cancel_scope.cancel()
-
             group.start_soon(stream)
-            group.start_soon(watch_for_disconnect)
+            await _until_disconnect(receive)
+            group.cancel_scope.cancel()
 
     async def _stream(self, send: Send) -> None:
         fd = await anyio.to_thread.run_sync(os.open, self.path, os.O_RDONLY)
@@ -128,7 +132,52 @@ async def stream_original(request: Request, viewer: Viewer) -> Response:
     return file_response(request, served)
 
 
+async def stream_audio(request: Request, viewer: Viewer) -> Response:
+    """The item's audio transcoded while it is sent (no ranges: a player seeks with
+    ``start``, in milliseconds)."""
+    parlour: Parlour = request.app.state.parlour
+    fmt = request.query_params.get("format", "mp3")
+    kbps = query_int(request, "bitrate", 192) or 0
+    start_ms = query_int(request, "start", 0) or 0
+    transcode = await run_in_threadpool(
+        parlour.streaming.audio, viewer, request.path_params["item_id"], fmt, kbps, start_ms
+    )
+    return TranscodeResponse(transcode)
+
+
+class TranscodeResponse(Response):
+    """A transcode's output as it is made. However the answer ends (done, the client went
+    away, the server stopping), ``Transcode.close`` runs: ffmpeg killed and reaped, the
+    slot freed. Starlette's StreamingResponse skips its clean-up when a send fails."""
+
+    def __init__(self, transcode: Transcode) -> None:
+        super().__init__(
+            media_type=transcode.media_type, headers={"cache-control": "private, no-store"}
+        )
+        del self.headers["content-length"]  # unknown until the end: sent chunked
+        self.transcode = transcode
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            async with anyio.create_task_group() as group:
+
+                async def stream() -> None:
+                    async for chunk in self.transcode.chunks:
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    await send({"type": "http.response.body", "body": b""})
+                    group.cancel_scope.cancel()
+
+                group.start_soon(stream)
+                await _until_disconnect(receive)
+                group.cancel_scope.cancel()
+        finally:
+            with anyio.CancelScope(shield=True):
+                await self.transcode.close()
+
+
 ROUTES = [
     # GET and HEAD (Starlette adds HEAD to every GET route; HEAD sends no body).
     Route("/api/v1/items/{item_id}/stream", signed_in(stream_original), methods=["GET"]),
+    Route("/api/v1/items/{item_id}/audio", signed_in(stream_audio), methods=["GET"]),
 ]

@@ -1,6 +1,13 @@
 """Operations: playing items."""
 
-from parlour.frontends.web.openapi.build import PROBLEM, Operation, op
+from parlour.frontends.web.openapi.build import (
+    MAX_QUERY_NUMBER,
+    PROBLEM,
+    Operation,
+    op,
+    query,
+)
+from parlour.media.audio import FORMATS, MAX_KBPS, MIN_KBPS
 
 _BYTES = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
 
@@ -22,4 +29,23 @@ def operations() -> dict[str, dict[str, Operation]]:
         "304": {"description": "Not modified since the validators given"},
         "416": {"description": "The range starts past the end of the file", "content": PROBLEM},
     }
-    return {"/api/v1/items/{item_id}/stream": {"get": stream}}
+    audio = op(
+        "The item's audio, transcoded while it is sent",
+        "Playback",
+        answer={"type": "string", "format": "binary"},
+        media_type="*/*",
+        params=(
+            query("format", {"type": "string", "enum": sorted(FORMATS), "default": "mp3"},
+                  "Container and codec: mp3, opus (in Ogg) or aac (ADTS)"),
+            query("bitrate", {"type": "integer", "minimum": MIN_KBPS, "maximum": MAX_KBPS,
+                              "default": 192}, "kbit/s"),
+            query("start", {"type": "integer", "minimum": 0, "maximum": MAX_QUERY_NUMBER,
+                            "default": 0}, "Where to start, in milliseconds"),
+        ),
+        errors=(503,),
+        description="No ranges: a player seeks by asking again with `start`.",
+    )  # fmt: skip
+    return {
+        "/api/v1/items/{item_id}/stream": {"get": stream},
+        "/api/v1/items/{item_id}/audio": {"get": audio},
+    }

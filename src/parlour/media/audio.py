@@ -1,0 +1,107 @@
+"""Audio transcoding: allow-listed formats and bitrates, ffmpeg streaming to a pipe, and
+the cap on how many transcodes run at once.
+
+The argv is built from allow-lists and numbers only (FF-01): the input is the catalogue's
+confined path behind ``file:``, never a client string.
+"""
+
+import subprocess
+import threading
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+
+import anyio
+from anyio.abc import Process
+
+from parlour.domain.errors import BusyError, InvalidInputError
+from parlour.media.ffmpeg import ffmpeg_command, file_input
+
+
+@dataclass(frozen=True, slots=True)
+class AudioFormat:
+    codec: str
+    muxer: str
+    media_type: str
+
+
+FORMATS = {
+    "mp3": AudioFormat("libmp3lame", "mp3", "audio/mpeg"),
+    "opus": AudioFormat("libopus", "ogg", "audio/ogg"),
+    "aac": AudioFormat("aac", "adts", "audio/aac"),
+}
+MIN_KBPS, MAX_KBPS = 32, 320
+CHUNK = 64 * 1024
+RETRY_AFTER_S = 5
+
+
+def audio_args(path: bytes, fmt: str, kbps: int, start_ms: int) -> tuple[list[str], str]:
+    """ffmpeg's arguments (without the binary) and the answer's Content-Type."""
+    chosen = FORMATS.get(fmt)
+    if chosen is None:
+        raise InvalidInputError(f"'format' must be one of {', '.join(FORMATS)}")
+    if not MIN_KBPS <= kbps <= MAX_KBPS:
+        raise InvalidInputError(f"'bitrate' must be {MIN_KBPS} to {MAX_KBPS} (kbit/s)")
+    if start_ms < 0:
+        raise InvalidInputError("'start' must be 0 or more")
+    args = ["-ss", f"{start_ms / 1000:.3f}"] if start_ms else []
+    # Seeking before -i is fast (by the demuxer); the first audio stream only.
+    args += ["-i", file_input(path), "-map", "0:a:0", "-vn", "-sn", "-dn"]
+    args += ["-c:a", chosen.codec, "-b:a", f"{kbps}k", "-f", chosen.muxer, "pipe:1"]
+    return args, chosen.media_type
+
+
+class TranscodeSlots:
+    """At most ``count`` transcodes at once; one more is BusyError (503), never a queue
+    that would let a small box fall behind every listener."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._free = threading.BoundedSemaphore(count)
+
+    def take(self) -> "Slot":
+        if not self._free.acquire(blocking=False):
+            raise BusyError(
+                f"all {self.count} transcoding slots are busy; try again shortly", RETRY_AFTER_S
+            )
+        return Slot(self._free)
+
+
+class Slot:
+    """One taken slot; releasing it twice is harmless (the output and the answer both
+    release it, whichever ends first)."""
+
+    def __init__(self, semaphore: threading.BoundedSemaphore) -> None:
+        self._semaphore: threading.BoundedSemaphore | None = semaphore
+
+    def release(self) -> None:
+        if self._semaphore is not None:
+            self._semaphore.release()
+            self._semaphore = None
+
+
+async def _stop(process: Process) -> None:
+    if process.returncode is None:
+        process.kill()
+    with anyio.move_on_after(5, shield=True):
+        await process.wait()  # reaped: no zombie is left behind
+
+
+async def ffmpeg_output(
+    args: list[str], ffmpeg: str | None, slot: Slot
+) -> AsyncGenerator[bytes, None]:
+    """ffmpeg's standard output as it is made. However the consumer stops (the end, a
+    client that went away, cancellation), the process is killed and reaped and the slot
+    freed."""
+    try:
+        # stderr is inherited: ffmpeg's own errors (-loglevel error) land in the server log.
+        process = await anyio.open_process(
+            ffmpeg_command(args, ffmpeg=ffmpeg), stdin=subprocess.DEVNULL, stderr=None
+        )
+        try:
+            assert process.stdout is not None
+            async for chunk in process.stdout:
+                yield chunk
+        finally:
+            await _stop(process)
+    finally:
+        slot.release()
