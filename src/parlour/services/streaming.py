@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from parlour.domain.accounts import Viewer
 from parlour.media.audio import Slot, TranscodeSlots, audio_args, ffmpeg_output
 from parlour.media.files import ServedFile, confine, regular_file
+from parlour.media.subtitles import webvtt
 from parlour.storage import stream_store
 from parlour.storage.engine import Catalogue
 
@@ -43,10 +44,7 @@ class StreamingService:
         see the item, or its file is gone or lies outside its library."""
         with self.catalogue.reading() as conn:
             stored = stream_store.file_of_item(conn, viewer, item_id)
-        path = confine(
-            os.fsencode(stored.root), stored.rel_path, follow_links_out=stored.follow_symlinks
-        )
-        return regular_file(path)
+        return regular_file(self._confined(stored))
 
     def audio(
         self, viewer: Viewer, item_id: str, fmt: str, kbps: int, start_ms: int = 0
@@ -58,3 +56,22 @@ class StreamingService:
         args, media_type = audio_args(source.path, fmt, kbps, start_ms)
         slot = self.slots.take()
         return Transcode(media_type, ffmpeg_output(args, self.ffmpeg, slot), slot)
+
+    def subtitles(self, viewer: Viewer, item_id: str, subtitle_id: str) -> bytes:
+        """A sidecar subtitle file of a film or episode, as WebVTT."""
+        with self.catalogue.reading() as conn:
+            stored = stream_store.external_subtitle(conn, viewer, item_id, subtitle_id)
+        return webvtt(self._confined(stored), ffmpeg=self.ffmpeg)
+
+    def embedded_subtitles(self, viewer: Viewer, item_id: str, stream_index: int) -> bytes:
+        """A text subtitle stream inside a film or episode, as WebVTT."""
+        with self.catalogue.reading() as conn:
+            stored = stream_store.embedded_subtitle(conn, viewer, item_id, stream_index)
+        return webvtt(self._confined(stored), stream_index, ffmpeg=self.ffmpeg)
+
+    @staticmethod
+    def _confined(stored: stream_store.StoredFile) -> bytes:
+        path = confine(
+            os.fsencode(stored.root), stored.rel_path, follow_links_out=stored.follow_symlinks
+        )
+        return regular_file(path).path

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from parlour.domain.accounts import Viewer
+from parlour.domain.errors import NotFoundError
 from parlour.frontends.web.auth import signed_in
 from parlour.frontends.web.errors import problem
 from parlour.frontends.web.params import query_int
@@ -176,8 +177,39 @@ class TranscodeResponse(Response):
                 await self.transcode.close()
 
 
+_VTT = {"content-type": "text/vtt; charset=utf-8", "cache-control": "private"}
+
+
+async def external_subtitles(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    params = request.path_params
+    vtt = await run_in_threadpool(
+        parlour.streaming.subtitles, viewer, params["item_id"], params["subtitle_id"]
+    )
+    return Response(vtt, headers=_VTT)
+
+
+async def embedded_subtitles(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    raw = request.path_params["stream_index"]
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
+        raise NotFoundError("no such subtitle stream")  # stream numbers are small integers
+    index = int(raw)
+    vtt = await run_in_threadpool(
+        parlour.streaming.embedded_subtitles, viewer, request.path_params["item_id"], index
+    )
+    return Response(vtt, headers=_VTT)
+
+
+_ITEM = "/api/v1/items/{item_id}"
 ROUTES = [
     # GET and HEAD (Starlette adds HEAD to every GET route; HEAD sends no body).
     Route("/api/v1/items/{item_id}/stream", signed_in(stream_original), methods=["GET"]),
     Route("/api/v1/items/{item_id}/audio", signed_in(stream_audio), methods=["GET"]),
+    Route(
+        f"{_ITEM}/subtitles/embedded/{{stream_index}}",
+        signed_in(embedded_subtitles),
+        methods=["GET"],
+    ),
+    Route(f"{_ITEM}/subtitles/{{subtitle_id}}", signed_in(external_subtitles), methods=["GET"]),
 ]

@@ -45,7 +45,24 @@ def operations() -> dict[str, dict[str, Operation]]:
         errors=(503,),
         description="No ranges: a player seeks by asking again with `start`.",
     )  # fmt: skip
+    vtt = {"type": "string", "description": "WebVTT"}
     return {
+        "/api/v1/items/{item_id}/subtitles/{subtitle_id}": {
+            "get": op(
+                "A sidecar subtitle file (SRT, ASS, VTT) as WebVTT",
+                "Playback",
+                answer=vtt,
+                media_type="text/vtt",
+            ),
+        },
+        "/api/v1/items/{item_id}/subtitles/embedded/{stream_index}": {
+            "get": op(
+                "A text subtitle stream inside the video, as WebVTT",
+                "Playback",
+                answer=vtt,
+                media_type="text/vtt",
+            ),
+        },
         "/api/v1/items/{item_id}/stream": {"get": stream},
         "/api/v1/items/{item_id}/audio": {"get": audio},
     }
