@@ -4,11 +4,13 @@ import os
 
 from parlour.library.pool import ProbePool
 from parlour.media.audio import TranscodeSlots
+from parlour.media.images import ImageCache
 from parlour.secrets import load_secrets
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
 from parlour.services.application import Parlour
 from parlour.services.catalog import CatalogService
+from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
@@ -44,6 +46,11 @@ def build(settings: Settings) -> Parlour:
         streaming=StreamingService(
             catalogue,
             TranscodeSlots(settings.transcode_slots or os.cpu_count() or 1),
+            settings.ffmpeg_path,
+        ),
+        images=ImageService(
+            catalogue,
+            ImageCache(settings.data_dir / "cache" / "images", settings.image_cache_mb * 2**20),
             settings.ffmpeg_path,
         ),
         scan_jobs=ScanJobs(scanner),

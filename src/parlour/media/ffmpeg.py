@@ -64,3 +64,18 @@ def run_ffmpeg(args: Sequence[str], *, timeout: float = 120.0, ffmpeg: str | Non
         raise RuntimeError(
             "ffmpeg failed: " + (message[-1] if message else f"exit {result.returncode}")
         )
+
+
+def ffmpeg_stdout(
+    args: Sequence[str], *, timeout: float, ffmpeg: str | None = None
+) -> bytes | None:
+    """Run ffmpeg to completion and return what it wrote to standard output, or None when
+    it failed or ran out of time (the caller says what that means to its client)."""
+    command = ffmpeg_command(args, ffmpeg=ffmpeg)
+    try:
+        result = subprocess.run(
+            command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return None  # run() has killed and reaped it
+    return result.stdout if result.returncode == 0 else None

@@ -5,10 +5,8 @@ video, keeping their timing; the output is small, so it is made whole, with a ti
 size limit, rather than streamed.
 """
 
-import subprocess
-
 from parlour.domain.errors import NotFoundError
-from parlour.media.ffmpeg import ffmpeg_command, file_input
+from parlour.media.ffmpeg import ffmpeg_stdout, file_input
 
 MAX_VTT_BYTES = 16 * 1024 * 1024
 TIMEOUT_S = 60.0
@@ -20,15 +18,9 @@ def webvtt(path: bytes, stream_index: int | None = None, ffmpeg: str | None = No
     WebVTT to be had)."""
     mapping = ["-map", f"0:{stream_index}"] if stream_index is not None else ["-map", "0:s:0"]
     args = ["-i", file_input(path), *mapping, "-c:s", "webvtt", "-f", "webvtt", "pipe:1"]
-    result = subprocess.run(
-        ffmpeg_command(args, ffmpeg=ffmpeg),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=TIMEOUT_S,
-        check=False,
-    )
-    if result.returncode != 0 or not result.stdout.startswith(b"WEBVTT"):
+    vtt = ffmpeg_stdout(args, timeout=TIMEOUT_S, ffmpeg=ffmpeg)
+    if vtt is None or not vtt.startswith(b"WEBVTT"):
         raise NotFoundError("these subtitles cannot be read as text")
-    if len(result.stdout) > MAX_VTT_BYTES:
+    if len(vtt) > MAX_VTT_BYTES:
         raise NotFoundError("these subtitles are too large to serve")
-    return result.stdout
+    return vtt

@@ -6,6 +6,7 @@ from parlour.library.pool import ProbePool
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
 from parlour.services.catalog import CatalogService
+from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
@@ -30,6 +31,7 @@ class Parlour:
     catalog: CatalogService
     activity: ActivityService
     streaming: StreamingService
+    images: ImageService
     scan_jobs: ScanJobs
     watcher: LibraryWatcher
 

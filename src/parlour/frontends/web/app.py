@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from parlour.domain.accounts import Viewer
-from parlour.frontends.web import activity, admin, browse, setup, stream
+from parlour.frontends.web import activity, admin, browse, images, setup, stream
 from parlour.frontends.web.auth import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -121,6 +121,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         *browse.ROUTES,
         *activity.ROUTES,
         *stream.ROUTES,
+        *images.ROUTES,
         *admin.ROUTES,
     ]
     hosts = HostAllowList(parlour.settings.allowed_hosts)

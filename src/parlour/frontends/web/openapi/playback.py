@@ -8,6 +8,8 @@ from parlour.frontends.web.openapi.build import (
     query,
 )
 from parlour.media.audio import FORMATS, MAX_KBPS, MIN_KBPS
+from parlour.media.images import FITS, MAX_SIDE
+from parlour.media.images import FORMATS as IMAGE_FORMATS
 
 _BYTES = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
 
@@ -46,7 +48,37 @@ def operations() -> dict[str, dict[str, Operation]]:
         description="No ranges: a player seeks by asking again with `start`.",
     )  # fmt: skip
     vtt = {"type": "string", "description": "WebVTT"}
+    image_params = (
+        query("width", {"type": "integer", "minimum": 1, "maximum": MAX_SIDE}, "Pixels at most"),
+        query("height", {"type": "integer", "minimum": 1, "maximum": MAX_SIDE}, "Pixels at most"),
+        query("fit", {"type": "string", "enum": list(FITS), "default": "contain"},
+              "contain: within the box; cover: fill it, cropped (needs both sides)"),
+        query("format", {"type": "string", "enum": list(IMAGE_FORMATS), "default": "jpeg"},
+              "jpeg or webp"),
+    )  # fmt: skip
+    image = {"type": "string", "format": "binary"}
+    image_description = "Oriented as the camera meant; no EXIF, GPS or other metadata."
     return {
+        "/api/v1/artwork/{artwork_id}": {
+            "get": op(
+                "A cover, poster, fan art or video frame, resized",
+                "Images",
+                answer=image,
+                media_type="image/*",
+                params=image_params,
+                description=image_description,
+            ),
+        },
+        "/api/v1/items/{item_id}/image": {
+            "get": op(
+                "A photo, resized",
+                "Images",
+                answer=image,
+                media_type="image/*",
+                params=image_params,
+                description=image_description,
+            ),
+        },
         "/api/v1/items/{item_id}/subtitles/{subtitle_id}": {
             "get": op(
                 "A sidecar subtitle file (SRT, ASS, VTT) as WebVTT",
