@@ -88,3 +88,9 @@ def regular_file(path: bytes) -> ServedFile:
     if not stat.S_ISREG(info.st_mode):
         raise NotFoundError("no such file")
     return ServedFile(path, info.st_size, info.st_mtime_ns, media_type(path))
+
+
+def library_file(root: str, rel_path: bytes, *, follow_links_out: bool = False) -> ServedFile:
+    """``rel_path`` under the library root ``root``, confined and stat'ed: what every
+    file route serves from."""
+    return regular_file(confine(os.fsencode(root), rel_path, follow_links_out=follow_links_out))

@@ -1,13 +1,12 @@
 """Streaming: the file behind an item, found through the catalogue for a viewer and
 confined to its library root. The HTTP details (ranges, validators) are the front end's."""
 
-import os
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from parlour.domain.accounts import Viewer
 from parlour.media.audio import Slot, TranscodeSlots, audio_args, ffmpeg_output
-from parlour.media.files import ServedFile, confine, regular_file
+from parlour.media.files import ServedFile, library_file
 from parlour.media.subtitles import webvtt
 from parlour.storage import stream_store
 from parlour.storage.engine import Catalogue
@@ -44,7 +43,7 @@ class StreamingService:
         see the item, or its file is gone or lies outside its library."""
         with self.catalogue.reading() as conn:
             stored = stream_store.file_of_item(conn, viewer, item_id)
-        return regular_file(self._confined(stored))
+        return library_file(stored.root, stored.rel_path, follow_links_out=stored.follow_symlinks)
 
     def audio(
         self, viewer: Viewer, item_id: str, fmt: str, kbps: int, start_ms: int = 0
@@ -71,7 +70,6 @@ class StreamingService:
 
     @staticmethod
     def _confined(stored: stream_store.StoredFile) -> bytes:
-        path = confine(
-            os.fsencode(stored.root), stored.rel_path, follow_links_out=stored.follow_symlinks
-        )
-        return regular_file(path).path
+        return library_file(
+            stored.root, stored.rel_path, follow_links_out=stored.follow_symlinks
+        ).path
