@@ -4,6 +4,7 @@ import os
 
 from parlour.library.pool import ProbePool
 from parlour.media.audio import TranscodeSlots
+from parlour.media.hls_sessions import HlsSessions
 from parlour.media.images import ImageCache
 from parlour.secrets import load_secrets
 from parlour.services.accounts import AccountService
@@ -12,6 +13,8 @@ from parlour.services.application import Parlour
 from parlour.services.catalog import CatalogService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
+from parlour.services.media_links import MediaLinks
+from parlour.services.playback import PlaybackService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
 from parlour.services.setup import FirstRunSetup
@@ -32,7 +35,16 @@ def build(settings: Settings) -> Parlour:
         lock_path=settings.data_dir / "scan.lock",
         batch_files=settings.scan_batch_files,
     )
-    accounts = AccountService(catalogue, load_secrets(settings.data_dir))
+    secrets = load_secrets(settings.data_dir)
+    accounts = AccountService(catalogue, secrets)
+    slots = TranscodeSlots(settings.transcode_slots or os.cpu_count() or 1)
+    playback = PlaybackService(catalogue, accounts, secrets.token_key)
+    sessions = HlsSessions(
+        settings.data_dir / "cache" / "hls",
+        slots,
+        settings.hls_cache_mb * 2**20,
+        settings.ffmpeg_path,
+    )
     return Parlour(
         settings=settings,
         catalogue=catalogue,
@@ -43,11 +55,9 @@ def build(settings: Settings) -> Parlour:
         setup=FirstRunSetup(accounts),
         catalog=CatalogService(catalogue),
         activity=ActivityService(catalogue),
-        streaming=StreamingService(
-            catalogue,
-            TranscodeSlots(settings.transcode_slots or os.cpu_count() or 1),
-            settings.ffmpeg_path,
-        ),
+        streaming=StreamingService(catalogue, slots, settings.ffmpeg_path),
+        playback=playback,
+        media_links=MediaLinks(catalogue, playback, sessions, slots, settings.ffmpeg_path),
         images=ImageService(
             catalogue,
             ImageCache(settings.data_dir / "cache" / "images", settings.image_cache_mb * 2**20),

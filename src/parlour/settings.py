@@ -28,6 +28,7 @@ class Settings(BaseModel):
     probe_timeout_s: float = Field(60.0, gt=0, le=3600)
     transcode_slots: int | None = Field(None, ge=1, le=64)  # default: one per core
     image_cache_mb: int = Field(512, ge=16, le=1_000_000)
+    hls_cache_mb: int = Field(4096, ge=64, le=10_000_000)
     # Files a scan commits at once: bigger batches scan faster (fewer commits touching
     # the same pages); a crash loses at most one batch of work, never consistency.
     scan_batch_files: int = Field(2000, ge=1, le=100_000)

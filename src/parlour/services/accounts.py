@@ -170,6 +170,33 @@ class AccountService:
             return cached
         with self.catalogue.reading() as conn:
             owner = account_store.viewer_for_token(conn, digest)
+        viewer = self._live_owner(owner)
+        self.recent_viewers.put(digest, viewer)
+        return viewer
+
+    def token_id(self, token: str) -> str:
+        """The row id of a valid token (what a media ticket names)."""
+        digest = token_digest(self.secrets.token_key, token)
+        with self.catalogue.reading() as conn:
+            owner = account_store.viewer_for_token(conn, digest)
+        if owner is None:
+            raise AuthenticationError("invalid or revoked token")
+        return owner.token_id
+
+    def viewer_by_token_id(self, token_id: str) -> Viewer:
+        """The viewer of the token with this row id, under the same rules as ``viewer``:
+        a media ticket dies with the sign-in it was made for."""
+        key = "id:" + token_id  # cannot collide with a digest (hex)
+        cached = self.recent_viewers.get(key)
+        if cached is not None:
+            return cached
+        with self.catalogue.reading() as conn:
+            owner = account_store.viewer_for_token_id(conn, token_id)
+        viewer = self._live_owner(owner)
+        self.recent_viewers.put(key, viewer)
+        return viewer
+
+    def _live_owner(self, owner: account_store.TokenOwner | None) -> Viewer:
         if owner is None:
             raise AuthenticationError("invalid or revoked token")
         now = _now()
@@ -181,7 +208,6 @@ class AccountService:
         if now - owner.last_used_at >= _TOUCH_EVERY_S:
             with self.catalogue.writing() as conn:
                 account_store.touch_token(conn, owner.token_id, now)
-        self.recent_viewers.put(digest, owner.viewer)
         return owner.viewer
 
     def csrf_token(self, token: str) -> str:

@@ -8,6 +8,8 @@ from parlour.services.activity import ActivityService
 from parlour.services.catalog import CatalogService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
+from parlour.services.media_links import MediaLinks
+from parlour.services.playback import PlaybackService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
 from parlour.services.setup import FirstRunSetup
@@ -31,6 +33,8 @@ class Parlour:
     catalog: CatalogService
     activity: ActivityService
     streaming: StreamingService
+    playback: PlaybackService
+    media_links: MediaLinks
     images: ImageService
     scan_jobs: ScanJobs
     watcher: LibraryWatcher

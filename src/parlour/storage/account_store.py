@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from parlour.domain.accounts import Role, UserInfo, Viewer, name_key
@@ -157,6 +157,15 @@ class TokenOwner:
 
 def viewer_for_token(conn: Connection, token_hash: str) -> TokenOwner | None:
     """The viewer a token belongs to, if the token exists and its user is enabled."""
+    return _token_owner(conn, s.auth_tokens.c.token_hash == token_hash)
+
+
+def viewer_for_token_id(conn: Connection, token_id: str) -> TokenOwner | None:
+    """The same, by the token's row id (what a media ticket names)."""
+    return _token_owner(conn, s.auth_tokens.c.id == token_id)
+
+
+def _token_owner(conn: Connection, which: ColumnElement[bool]) -> TokenOwner | None:
     t, u = s.auth_tokens.c, s.users.c
     row = conn.execute(
         select(
@@ -170,7 +179,7 @@ def viewer_for_token(conn: Connection, token_hash: str) -> TokenOwner | None:
             u.max_content_rating,
         )
         .join(s.users, u.id == t.user_id)
-        .where(t.token_hash == token_hash, u.disabled.is_(False))
+        .where(which, u.disabled.is_(False))
     ).first()
     if row is None:
         return None

@@ -9,6 +9,7 @@ allow-list (``hosts.py``).
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -17,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from parlour.domain.accounts import Viewer
-from parlour.frontends.web import activity, admin, browse, images, setup, stream
+from parlour.frontends.web import activity, admin, browse, images, playback, setup, stream
 from parlour.frontends.web.auth import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -28,11 +29,13 @@ from parlour.frontends.web.auth import (
     source_address,
     user_json,
 )
+from parlour.frontends.web.connections import open_peers
 from parlour.frontends.web.errors import problem_handlers
 from parlour.frontends.web.hosts import HostAllowList, HostGuard
 from parlour.frontends.web.json import JSONResponse, json_body, text_field
 from parlour.frontends.web.openapi import openapi_json
 from parlour.frontends.web.scan_events import LiveStreams
+from parlour.media.hls_sessions import HlsSessions
 from parlour.services.application import Parlour
 
 PUBLIC_ROUTES = frozenset(
@@ -90,6 +93,17 @@ async def list_libraries(request: Request, viewer: Viewer) -> Response:
     return JSONResponse([library.as_json() for library in libraries])
 
 
+_UPKEEP_S = 1.0
+
+
+async def _keep_sessions(sessions: HlsSessions) -> None:
+    """End what players left, pause what runs too far ahead: once a second, for as long
+    as the server runs (cancelled at shutdown)."""
+    while True:
+        await anyio.sleep(_UPKEEP_S)
+        await sessions.tick(open_peers)
+
+
 def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
     """Build the ASGI app; with ``watch`` the library folders are scanned and followed."""
 
@@ -99,10 +113,19 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if watch:
             parlour.watcher.start(initial_scan=True)
+        sessions = parlour.media_links.sessions
+        sessions.start()
         try:
-            yield
+            async with anyio.create_task_group() as upkeep:
+                upkeep.start_soon(_keep_sessions, sessions)
+                try:
+                    yield
+                finally:
+                    upkeep.cancel_scope.cancel()
         finally:
             streams.closing.set()
+            with anyio.CancelScope(shield=True):
+                await sessions.close()  # every ffmpeg killed and reaped, segments gone
             # Everything stops here: uvicorn re-raises SIGTERM/SIGINT once the app is
             # down, so code after the server's run() may never execute.
             parlour.close()
@@ -121,6 +144,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         *browse.ROUTES,
         *activity.ROUTES,
         *stream.ROUTES,
+        *playback.ROUTES,
         *images.ROUTES,
         *admin.ROUTES,
     ]

@@ -95,9 +95,11 @@ def op(
 def with_path_parameters(path: str, operations: dict[str, Operation]) -> dict[str, Operation]:
     names = re.findall(r"{(\w+)}", path)
     for operation in operations.values():
+        described = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
         operation["parameters"] = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in names
+            if name not in described
         ] + operation["parameters"]
         if names:
             operation["responses"].setdefault(

@@ -1,0 +1,132 @@
+"""One ffmpeg run making one rendition's segments ahead of the player, and the files it
+leaves. A job is cheap to throw away: its session starts another at the segment asked
+for whenever the player seeks far, switches rendition, or comes back after a pause.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+from parlour.media.audio import Slot
+from parlour.media.ffmpeg import ffmpeg_command
+
+_REAP_S = 5
+
+
+class HlsJob:
+    """A running ffmpeg writing ``<directory>/<stream>/<number>.ts``: stream ``v`` is the
+    video of ``rendition``, cut every ``segment_s``; ``a0``, ``a1``... the audio."""
+
+    def __init__(
+        self,
+        args: list[str],
+        directory: Path,
+        rendition: str,
+        segment_s: int,
+        start_s: int,
+        streams: list[str],
+        slot: Slot | None,
+        ffmpeg: str | None,
+    ) -> None:
+        self.directory, self.rendition = directory, rendition
+        self.segment_s, self.start_s = segment_s, start_s
+        self.slot = slot
+        self.paused = False
+        # The last video segment known to be whole.
+        self.done_through = start_s // segment_s - 1
+        for stream in streams:
+            (directory / stream).mkdir(parents=True, exist_ok=True)
+        # stderr is inherited: ffmpeg's own errors (-loglevel error) land in the server log.
+        command = ffmpeg_command(args, ffmpeg=ffmpeg)
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C meant for the server is the server's to pass on
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def segment(self, stream: str, number: int) -> Path:
+        return self.directory / stream / f"{number}.ts"
+
+    def made_until(self) -> int:
+        """Seconds of the film up to which the video is made, counted forward from the
+        last look."""
+        while self.segment("v", self.done_through + 1).exists():
+            self.done_through += 1
+        return (self.done_through + 1) * self.segment_s
+
+    def pause(self) -> None:
+        """Stop ffmpeg where it is (it is far enough ahead); it keeps its slot."""
+        if not self.paused and self.running:
+            self.process.send_signal(signal.SIGSTOP)
+            self.paused = True
+
+    def resume(self) -> None:
+        if self.paused and self.running:
+            self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
+    def release_if_done(self) -> None:
+        """A job that made everything it could keeps its files but not its slot."""
+        if self.slot is not None and self.process.poll() is not None:
+            self.slot.release()
+            self.slot = None
+
+    def stop(self) -> None:
+        """Kill and reap ffmpeg (a stopped process dies of SIGKILL too) and free its slot."""
+        if self.running:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):  # SIGKILL is not refused
+            self.process.wait(timeout=_REAP_S)
+        self.paused = False
+        if self.slot is not None:
+            self.slot.release()
+            self.slot = None
+
+
+def remove_tree(directory: Path) -> None:
+    """Delete a session's segments; a directory already gone is fine."""
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def tree_size(directory: Path) -> int:
+    """Bytes of the segment files under ``directory`` (two levels: stream, segment)."""
+    total = 0
+    try:
+        streams = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for stream in streams:
+        if not stream.is_dir(follow_symlinks=False):
+            continue
+        try:
+            with os.scandir(stream.path) as files:
+                total += sum(f.stat().st_size for f in files if f.is_file(follow_symlinks=False))
+        except OSError:
+            continue
+    return total
+
+
+def remove_before(directory: Path, streams: dict[str, int], before_s: int) -> None:
+    """Delete the segments that end before ``before_s`` (the player is past them);
+    ``streams`` gives each stream's segment length."""
+    for stream, segment_s in streams.items():
+        try:
+            with os.scandir(directory / stream) as files:
+                for entry in files:
+                    stem, _, extension = entry.name.partition(".")
+                    if (
+                        extension == "ts"
+                        and stem.isdigit()
+                        and (int(stem) + 1) * segment_s < before_s
+                    ):
+                        os.unlink(entry.path)
+        except OSError:
+            continue
