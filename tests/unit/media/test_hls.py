@@ -1,0 +1,126 @@
+"""HLS plans, playlists and ffmpeg arguments: renditions capped at the source, every
+segment listed up front, and nothing but numbers and chosen names on the command line."""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from parlour.media.ffmpeg import run_ffmpeg
+from parlour.media.hls_command import BurnIn, progressive_args, segment_args
+from parlour.media.hls_plan import SEGMENT_S, AudioRendition, HlsPlan, VideoRendition, ladder
+from parlour.media.hls_playlists import SubtitleRendition, master, media, timestamp_mapped
+
+
+@pytest.mark.parametrize(
+    ("height", "limit", "expected"),
+    [
+        (1080, 2160, ["1080p", "720p", "480p"]),
+        (720, 2160, ["720p", "480p"]),
+        (2160, 1080, ["1080p", "720p", "480p"]),
+        (1080, 720, ["720p", "480p"]),
+        (360, 2160, ["360p"]),
+    ],
+)
+def test_the_ladder_never_climbs_above_the_source_or_the_device(
+    height: int, limit: int, expected: list[str]
+) -> None:
+    renditions = ladder(height * 16 // 9, height, limit, None, None)
+    assert [r.name for r in renditions] == expected
+    assert all(r.width % 2 == 0 and r.height % 2 == 0 for r in renditions)
+    assert all(not r.copy and r.segment_s == SEGMENT_S for r in renditions)
+
+
+def test_bitrates_are_held_to_the_device_and_the_source() -> None:
+    capped = ladder(1920, 1080, 1080, 2_000_000, None)
+    assert max(r.bitrate for r in capped) <= 2_000_000
+    thin = ladder(1920, 1080, 1080, None, 1_000_000)
+    assert max(r.bitrate for r in thin) <= 1_000_000
+
+
+def _plan(duration_ms: int = 60_000, **audio: object) -> HlsPlan:
+    fields = {"language": "eng", "title": None} | audio
+    return HlsPlan(
+        duration_ms,
+        0,
+        (
+            VideoRendition("source", True, 8, 1920, 1080, 8_000_000, "avc1.640028"),
+            VideoRendition("720p", False, 4, 1280, 720, 3_000_000, "avc1.64001f"),
+        ),
+        (AudioRendition(1, False, "aac", 2, fields["language"], fields["title"], True),),  # type: ignore[arg-type]
+    )
+
+
+def test_media_playlists_list_every_segment_of_the_whole_duration() -> None:
+    plan = _plan(61_250)
+    for segment_s in (4, 8):
+        text = media(plan, segment_s, "x")
+        durations = [float(line[8:-1]) for line in text.splitlines() if line.startswith("#EXTINF")]
+        assert len(durations) == math.ceil(61.25 / segment_s)
+        assert abs(sum(durations) - 61.25) < 0.001
+        assert text.rstrip().endswith("#EXT-X-ENDLIST") and "#EXT-X-PLAYLIST-TYPE:VOD" in text
+
+
+def test_a_sliver_at_the_end_joins_the_segment_before() -> None:
+    plan = _plan(60_025)
+    assert plan.segment_count(4) == 15
+    assert plan.segment_duration(4, 14) == pytest.approx(4.025)
+
+
+def test_the_master_names_renditions_audio_and_subtitles() -> None:
+    subtitles = [SubtitleRendition("e3", "fra", None, False, True)]
+    text = master(_plan(), subtitles)
+    assert 'TYPE=AUDIO,GROUP-ID="audio",NAME="English",LANGUAGE="en"' in text
+    assert "TYPE=SUBTITLES" in text and "FORCED=YES" in text and 'URI="s/e3.m3u8"' in text
+    assert text.count("#EXT-X-STREAM-INF") == 2 and "RESOLUTION=1280x720" in text
+    assert "v/source.m3u8" in text and "v/720p.m3u8" in text
+
+
+def test_hls_webvtt_carries_the_timestamp_map() -> None:
+    mapped = timestamp_mapped(b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n")
+    assert mapped.splitlines()[:2] == [b"WEBVTT", b"X-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000"]
+
+
+HOSTILE = "-i http://evil.example/x -f null"
+
+
+def test_no_text_from_the_file_or_the_client_reaches_the_command_line() -> None:
+    plan = _plan(language=HOSTILE, title=HOSTILE)
+    for rendition in plan.renditions:
+        args = segment_args(b"/lib/a film.mkv", plan, rendition, 8, "/cache/s1")
+        assert all(HOSTILE not in arg and "http" not in arg for arg in args)
+        assert args[args.index("-i") + 1] == "file:/lib/a film.mkv"
+        assert args[:2] == ["-ss", "8"]
+    stream = progressive_args(b"/lib/a film.mkv", plan, plan.renditions[1], 1500)
+    assert stream[:2] == ["-ss", "1.500"] and stream[-1] == "pipe:1"
+
+
+def test_a_copy_is_copied_and_a_transcode_keeps_keyframes_on_segment_edges() -> None:
+    plan = _plan()
+    copy = segment_args(b"/f.mkv", plan, plan.renditions[0], 0, "/c")
+    assert copy[copy.index("-c:v") + 1] == "copy" and "-force_key_frames" not in copy
+    encode = segment_args(b"/f.mkv", plan, plan.renditions[1], 0, "/c")
+    assert encode[encode.index("-c:v") + 1] == "libx264"
+    assert "prev_forced_t/4+1" in encode[encode.index("-force_key_frames") + 1]
+    assert encode[encode.index("-hls_time") + 1] == "4"
+
+
+def test_ffmpeg_reads_a_sidecar_whose_name_is_full_of_filter_syntax(tmp_path: Path) -> None:
+    sidecar = tmp_path / "it's [a]; b,c: d\\e.srt"
+    sidecar.write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n")
+    plan = _plan()
+    burn = BurnIn(text_file=bytes(sidecar))
+    args = segment_args(b"/f.mkv", plan, plan.renditions[1], 0, "/c", burn=burn)
+    graph = args[args.index("-filter_complex") + 1]
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", "color=size=320x240:duration=0.2", "-filter_complex", graph,
+         "-map", "[v]", "-f", "null", "-"]
+    )  # fmt: skip
+    missing = BurnIn(text_file=bytes(tmp_path / "it's [a] missing.srt"))
+    broken = segment_args(b"/f.mkv", plan, plan.renditions[1], 0, "/c", burn=missing)
+    broken_graph = broken[broken.index("-filter_complex") + 1]
+    with pytest.raises(RuntimeError):  # the control: a name that is not there fails
+        run_ffmpeg(
+            ["-f", "lavfi", "-i", "color=size=320x240:duration=0.2", "-filter_complex",
+             broken_graph, "-map", "[v]", "-f", "null", "-"]
+        )  # fmt: skip
