@@ -24,6 +24,7 @@ from parlour.media.ffmpeg import run_ffmpeg
 from parlour.secrets import load_secrets
 from parlour.services.tickets import Ticket, TicketSigner
 from support import Account, ServerProcess, serve_libraries
+from vobsub import write_vobsub
 
 REMUX_S = 40  # H.264 + two AAC tracks + a SubRip stream, 2 s GOPs, in MKV
 OLD_S = 320  # MPEG-4 Part 2 + MP3 in MKV: no browser decodes it, so it is transcoded
@@ -81,6 +82,16 @@ def _make_films(root: Path, private: Path) -> None:
              "-c:v", "mpeg4", "-q:v", "8", "-c:a", "libmp3lame", "-b:a", "64k",
              str(folder / f"{title}.mkv")]
         )  # fmt: skip
+    boxed = root / "Boxed (2022)"
+    boxed.mkdir()
+    index = write_vobsub(boxed / "box", at_s=1.0, shown_s=3.0, size=(720, 480))
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", "color=black:size=720x480:rate=24:duration=10", "-i", str(index),
+         "-map", "0", "-map", "1", "-c:v", "libx264", "-preset", "ultrafast",
+         "-pix_fmt", "yuv420p", "-c:s", "copy", str(boxed / "Boxed (2022).mkv")]
+    )  # fmt: skip
+    for leftover in (index, index.with_suffix(".sub")):
+        leftover.unlink()
     clip = root / "Clip (2019)"
     clip.mkdir()
     run_ffmpeg(
@@ -253,6 +264,25 @@ def test_subtitles_are_webvtt_renditions(served: Served) -> None:
     # The cue keeps the film's own clock (which starts at 0.023 s here, as the video).
     timing = vtt.text.split("\n\n")[-1].splitlines()[0]
     assert timing.startswith("00:21.0") and "Halfway" in vtt.text
+
+
+def test_a_picture_subtitle_is_burned_into_the_picture(served: Served) -> None:
+    subtitle = {"source": "embedded", "ref": "1"}  # the VobSub stream of the MKV
+    plain = served.offer("alice", "Boxed", profile="chromium")
+    burned = served.offer("alice", "Boxed", profile="chromium", subtitle=subtitle)
+    assert plain["decision"] == "direct"
+    assert burned["decision"] == "transcode" and burned["burned_subtitle"]
+    assert any("burn" in reason for reason in burned["reasons"])
+    master = httpx.get(served.url(burned), timeout=10).text
+    assert "TYPE=SUBTITLES" not in master
+    segment = httpx.get(served.url(burned, "v/480p/0.ts"), timeout=60)  # 0 s to 4 s
+    assert segment.status_code == 200
+    with av.open(io.BytesIO(segment.content)) as container:
+        frame = next(f for f in container.decode(video=0) if f.time is not None and f.time >= 2)
+        picture = frame.to_image().convert("L")
+    assert picture.getpixel((200, 120)) > 200  # inside the box the subtitle draws
+    assert picture.getpixel((50, 50)) < 40  # the black film around it
+    _end(served, "alice", "Boxed", burned)
 
 
 def test_the_transcode_cap_answers_503_until_a_player_stops(served: Served) -> None:

@@ -13,6 +13,10 @@ HLS; those sources play directly where the device can, or are transcoded to H.26
 import math
 from dataclasses import dataclass
 
+from parlour.domain.errors import InvalidInputError
+from parlour.domain.media import MediaStream
+from parlour.media.decision import Decision
+
 # Short segments start playback and seeks sooner (a 1080p→720p transcode runs at about
 # 2x real time on 2 cores, so 4 s of video takes about 2 s); the overhead per segment is
 # one small file and one request.
@@ -139,3 +143,50 @@ def copied_video_codecs(codec: str, profile: str | None, level: int | None) -> s
 
 def audio_codecs(codec: str) -> str:
     return _AUDIO_CODECS.get(codec, "mp4a.40.2")
+
+
+def plan_for(
+    decision: Decision,
+    streams: tuple[MediaStream, ...],
+    duration_ms: int,
+    bitrate: int | None,
+    keyframe_gap: float | None,
+) -> HlsPlan:
+    """The HLS presentation of a decision: the copied source when the decision copies
+    the video and its keyframes allow segments (``keyframe_gap``: the longest gap in
+    seconds, None if unknown), then the transcoded ladder below it."""
+    video = decision.video
+    if video is None:
+        raise InvalidInputError("this item has no picture to stream as video")
+    source = next(s for s in streams if s.index == video.stream_index)
+    width, height = source.width or 1280, source.height or 720
+    renditions: list[VideoRendition] = []
+    if video.copy:
+        # Cut at keyframes: a multiple of SEGMENT_S at least as long as the longest gap
+        # (so that audio and video segment edges meet).
+        segment_s = SEGMENT_S * max(1, math.ceil((keyframe_gap or 0) / SEGMENT_S))
+        if segment_s <= MAX_COPY_SEGMENT_S:
+            rate = source.bitrate or bitrate or 8_000_000
+            codecs = copied_video_codecs(source.codec, source.profile, source.level)
+            renditions.append(
+                VideoRendition("source", True, segment_s, width, height, rate, codecs)
+            )
+    ladder_renditions = ladder(width, height, video.max_height, video.max_bitrate, source.bitrate)
+    if renditions and ladder_renditions and ladder_renditions[0].height >= height:
+        ladder_renditions = ladder_renditions[1:]  # as tall as the copy: adds nothing
+    renditions += ladder_renditions
+    if not renditions:  # a copy refused and a source below every rung: one at its size
+        renditions = list(ladder(width, height, height, video.max_bitrate, source.bitrate))
+    audio = tuple(
+        AudioRendition(
+            a.stream_index,
+            a.copy,
+            a.codec,
+            a.channels,
+            a.language,
+            (a.title or "")[:40] or None,
+            a.is_default,
+        )
+        for a in decision.audio
+    )
+    return HlsPlan(duration_ms, video.stream_index, tuple(renditions), audio)

@@ -6,10 +6,9 @@ asks, turns the answer into a plan with only numbers and allow-listed names in i
 (``media.hls_plan``), and signs it into a ticket.
 """
 
-import math
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from parlour.domain.accounts import Viewer
@@ -18,15 +17,7 @@ from parlour.domain.profiles import DeviceProfile
 from parlour.media.audio import FORMATS, MAX_KBPS, MIN_KBPS
 from parlour.media.decision import Decision, Method, SourceMedia, SubtitleChoice, decide
 from parlour.media.files import library_file, media_type
-from parlour.media.hls_plan import (
-    MAX_COPY_SEGMENT_S,
-    SEGMENT_S,
-    AudioRendition,
-    HlsPlan,
-    VideoRendition,
-    copied_video_codecs,
-    ladder,
-)
+from parlour.media.hls_plan import AudioRendition, HlsPlan, VideoRendition, plan_for
 from parlour.media.keyframes import longest_keyframe_gap
 from parlour.services.accounts import AccountService
 from parlour.services.tickets import TICKET_LIFETIME_S, Ticket, TicketSigner
@@ -120,6 +111,7 @@ class PlaybackService:
         choice = _subtitle_choice(item, subtitle, burn)
         decision = decide(source_media(item), profile, audio_index=audio_index, subtitle=choice)
         choices = self._choices(item, decision, profile, music_kbps)
+        decision = _as_planned(decision, choices)
         session_id = secrets.token_urlsafe(12)
         expires_at = int(time.time()) + TICKET_LIFETIME_S
         ticket = self.signer.issue(Ticket(session_id, token_id, item_id, expires_at, choices))
@@ -153,43 +145,14 @@ class PlaybackService:
         }
 
     def _plan(self, item: PlayableItem, decision: Decision) -> HlsPlan:
-        video = decision.video
-        if video is None:
-            raise InvalidInputError("this item has no picture to stream as video")
-        source = next(s for s in item.streams if s.index == video.stream_index)
-        width, height = source.width or 1280, source.height or 720
-        renditions: list[VideoRendition] = []
-        if video.copy:
+        gap = None
+        if decision.video is not None and decision.video.copy:
             stored = item.file
             served = library_file(
                 stored.root, stored.rel_path, follow_links_out=stored.follow_symlinks
             )
-            gap = longest_keyframe_gap(served, video.stream_index)
-            # The copy is cut at keyframes: its segments are a multiple of SEGMENT_S at
-            # least as long as the longest gap (so audio and video edges meet).
-            segment_s = SEGMENT_S * max(1, math.ceil((gap or 0) / SEGMENT_S))
-            if segment_s <= MAX_COPY_SEGMENT_S:
-                bitrate = source.bitrate or item.bitrate or 8_000_000
-                codecs = copied_video_codecs(source.codec, source.profile, source.level)
-                renditions.append(
-                    VideoRendition("source", True, segment_s, width, height, bitrate, codecs)
-                )
-        renditions += ladder(width, height, video.max_height, video.max_bitrate, source.bitrate)
-        if video.copy and len(renditions) > 1 and renditions[1].height >= height:
-            del renditions[1]  # a transcode as tall as the copied source adds nothing
-        audio = tuple(
-            AudioRendition(
-                a.stream_index,
-                a.copy,
-                a.codec,
-                a.channels,
-                a.language,
-                (a.title or "")[:40] or None,
-                a.is_default,
-            )
-            for a in decision.audio
-        )
-        return HlsPlan(item.duration_ms, video.stream_index, tuple(renditions), audio)
+            gap = longest_keyframe_gap(served, decision.video.stream_index)
+        return plan_for(decision, item.streams, item.duration_ms, item.bitrate, gap)
 
     def read_ticket(self, text: str, *, live_session: bool = False) -> tuple[Ticket, Viewer]:
         """The ticket and the viewer it acts for, checked now: the signature, its age
@@ -198,6 +161,22 @@ class PlaybackService:
         if ticket.expired and not live_session:
             raise AuthenticationError("this media link has expired: ask for playback again")
         return ticket, self.accounts.viewer_by_token_id(ticket.token_id)
+
+
+def _as_planned(decision: Decision, choices: dict[str, Any]) -> Decision:
+    """The decision as the plan carries it out: a copy its keyframes do not allow (too
+    far apart to cut into segments) becomes a transcode, and says so."""
+    video = decision.video
+    plan = choices.get("p")
+    if video is None or not video.copy or plan is None or plan["r"][0][1]:
+        return decision
+    reason = "The video's keyframes are too far apart to cut it into segments, so it is converted."
+    return replace(
+        decision,
+        method=Method.TRANSCODE,
+        video=replace(video, copy=False),
+        reasons=(*decision.reasons, reason),
+    )
 
 
 def _subtitle_choice(

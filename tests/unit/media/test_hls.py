@@ -2,13 +2,27 @@
 segment listed up front, and nothing but numbers and chosen names on the command line."""
 
 import math
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from parlour.domain.errors import InvalidInputError
+from parlour.domain.media import MediaStream, StreamType
+from parlour.domain.profiles import profile_from_json
+from parlour.media.decision import Method, SourceMedia, SubtitleChoice, decide
 from parlour.media.ffmpeg import run_ffmpeg
 from parlour.media.hls_command import BurnIn, progressive_args, segment_args
-from parlour.media.hls_plan import SEGMENT_S, AudioRendition, HlsPlan, VideoRendition, ladder
+from parlour.media.hls_plan import (
+    SEGMENT_S,
+    AudioRendition,
+    HlsPlan,
+    VideoRendition,
+    ladder,
+    plan_for,
+)
 from parlour.media.hls_playlists import SubtitleRendition, master, media, timestamp_mapped
 
 
@@ -124,3 +138,118 @@ def test_ffmpeg_reads_a_sidecar_whose_name_is_full_of_filter_syntax(tmp_path: Pa
             ["-f", "lavfi", "-i", "color=size=320x240:duration=0.2", "-filter_complex",
              broken_graph, "-map", "[v]", "-f", "null", "-"]
         )  # fmt: skip
+
+
+# FF-01: whatever a client sends as its device profile or choices, and whatever a file's
+# tags say, ffmpeg's argument list holds only options, numbers, names chosen by the code
+# and the catalogue's own paths.
+_OPTIONS = {
+    "-ss",
+    "-i",
+    "-copyts",
+    "-map",
+    "-c:v",
+    "-vf",
+    "-filter_complex",
+    "-preset",
+    "-profile:v",
+    "-level:v",
+    "-b:v",
+    "-maxrate",
+    "-bufsize",
+    "-force_key_frames",
+    "-sn",
+    "-dn",
+    "-vn",
+    "-map_metadata",
+    "-map_chapters",
+    "-max_muxing_queue_size",
+    "-muxdelay",
+    "-muxpreload",
+    "-f",
+    "-hls_time",
+    "-hls_list_size",
+    "-hls_segment_type",
+    "-hls_flags",
+    "-start_number",
+    "-hls_segment_filename",
+    "-var_stream_map",
+}
+_WORDS = {"copy", "libx264", "aac", "veryfast", "high", "hls", "mpegts", "temp_file", "pipe:1"}
+_ALLOWED = re.compile(
+    r"-[cb]:a:\d+|-ac:a:\d+|-?\d+(\.\d+)?|0:\d+|\[v\]|0:v:0|a:\d+( a:\d+)*|file:/lib/f\.mkv"
+    r"|/cache/(v|a%v)(/%d\.ts|\.m3u8)"
+    r"|scale=\d+:\d+:flags=bicubic,format=yuv420p"
+    r"|\[0:v:0\]\[0:\d+\]overlay=eof_action=pass,scale=\d+:\d+:flags=bicubic,format=yuv420p\[v\]"
+    r"|expr:if\(isnan\(prev_forced_t\),1,gte\(t,trunc\(prev_forced_t/\d+\+1\)\*\d+\)\)"
+)
+_TEXT = st.text(max_size=12)
+_CODECS = st.sampled_from(["h264", "hevc", "mpeg4", "vp9", "aac", "ac3", "dts", "mp3", "opus"])
+_PROFILE = st.fixed_dictionaries(
+    {},
+    optional={
+        "containers": st.lists(st.sampled_from(["mp4", "mkv", "webm"]) | _TEXT, max_size=3),
+        "video_codecs": st.lists(
+            st.fixed_dictionaries(
+                {"codec": _CODECS | _TEXT}, optional={"max_level": st.integers()}
+            ),
+            max_size=2,
+        ),
+        "audio_codecs": st.lists(_CODECS | _TEXT, max_size=3),
+        "max_height": st.integers(-10, 5000),
+        "max_width": st.integers(-10, 8000),
+        "max_bitrate": st.integers(0, 10**9) | st.none(),
+        "max_audio_channels": st.integers(0, 9),
+        "streaming": st.sampled_from(["hls", "progressive"]) | _TEXT,
+        "hls_audio_codecs": st.lists(_CODECS | _TEXT, max_size=2),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    data=_PROFILE,
+    tag=st.text(max_size=20),
+    video_codec=_CODECS,
+    height=st.integers(16, 4320),
+    audio_index=st.integers(-2, 4) | st.none(),
+    burn_stream=st.booleans(),
+    gap=st.floats(0, 40) | st.none(),
+)
+def test_no_client_or_file_text_reaches_ffmpeg(
+    data: dict[str, object],
+    tag: str,
+    video_codec: str,
+    height: int,
+    audio_index: int | None,
+    burn_stream: bool,
+    gap: float | None,
+) -> None:
+    streams = (
+        MediaStream(0, StreamType.VIDEO, video_codec, width=height * 16 // 9, height=height),
+        MediaStream(1, StreamType.AUDIO, "aac", language=tag, title=tag, channels=2),
+        MediaStream(2, StreamType.AUDIO, "dts", language=tag, title=tag, channels=6),
+        MediaStream(3, StreamType.SUBTITLE, "hdmv_pgs_subtitle", language=tag, title=tag),
+    )
+    subtitle = SubtitleChoice("embedded", "3", "hdmv_pgs_subtitle") if burn_stream else None
+    try:
+        profile = profile_from_json(data)
+        decision = decide(
+            SourceMedia("video", "mkv", 60_000, None, streams),
+            profile,
+            audio_index=audio_index,
+            subtitle=subtitle,
+        )
+    except InvalidInputError:
+        return  # refused with a clear error before anything is built
+    if decision.method is Method.DIRECT:
+        return
+    plan = plan_for(decision, streams, 60_000, None, gap)
+    burn = BurnIn(image_stream=3) if decision.burn_subtitle else None
+    for rendition in plan.renditions:
+        for args in (
+            segment_args(b"/lib/f.mkv", plan, rendition, 8, "/cache", burn=burn),
+            progressive_args(b"/lib/f.mkv", plan, rendition, 1500, burn=burn),
+        ):
+            strays = [a for a in args if a not in _OPTIONS | _WORDS and not _ALLOWED.fullmatch(a)]
+            assert not strays, strays
