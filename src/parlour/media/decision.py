@@ -13,52 +13,13 @@ from typing import Literal
 from parlour.domain.errors import InvalidInputError
 from parlour.domain.media import MediaStream, StreamType
 from parlour.domain.profiles import DeviceProfile, VideoCodecRule, canonical_container
+from parlour.media.labels import label
 
 MAX_HLS_AUDIO = 4
 MAX_ENCODED_CHANNELS = 6  # what the AAC encoder is given; more is rarely worth the bits
 IMAGE_SUBTITLES = frozenset(
     {"hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub", "sup", "idx"}
 )
-
-_LABELS = {
-    # video
-    "h264": "H.264",
-    "hevc": "HEVC",
-    "av1": "AV1",
-    "vp8": "VP8",
-    "vp9": "VP9",
-    "mpeg2video": "MPEG-2",
-    "mpeg4": "MPEG-4 Part 2 (DivX/Xvid)",
-    "vc1": "VC-1",
-    "theora": "Theora",
-    "prores": "ProRes",
-    # audio
-    "aac": "AAC",
-    "ac3": "Dolby Digital (AC-3)",
-    "eac3": "Dolby Digital Plus (E-AC-3)",
-    "dts": "DTS",
-    "truehd": "Dolby TrueHD",
-    "flac": "FLAC",
-    "alac": "Apple Lossless (ALAC)",
-    "opus": "Opus",
-    "vorbis": "Vorbis",
-    "mp2": "MP2",
-    # containers
-    "mkv": "MKV",
-    "webm": "WebM",
-    "mov": "QuickTime (MOV)",
-    "mpegts": "MPEG-TS",
-    "ogg": "Ogg",
-    # subtitles
-    "subrip": "SRT",
-    "webvtt": "WebVTT",
-    "vtt": "WebVTT",
-    "mov_text": "MP4 text",
-    "hdmv_pgs_subtitle": "PGS",
-    "sup": "PGS",
-    "dvd_subtitle": "DVD (VobSub)",
-    "dvb_subtitle": "DVB",
-}
 
 
 class Method(StrEnum):
@@ -114,13 +75,6 @@ class Decision:
     audio: tuple[AudioPlan, ...]  # direct/progressive: the chosen track; HLS: up to 4
     subtitle: SubtitleChoice | None
     burn_subtitle: bool
-
-
-def label(name: str) -> str:
-    """A codec or container as people call it: "hevc" is "HEVC", "ac3" "Dolby Digital"."""
-    if name.startswith("pcm_"):
-        return "PCM"
-    return _LABELS.get(name, name.upper())
 
 
 def decide(

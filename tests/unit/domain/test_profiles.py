@@ -215,7 +215,7 @@ def test_an_empty_video_list_means_an_audio_only_device() -> None:
         ({"max_height": 4321}, "'profile.max_height' must be an integer from 16 to 4320"),
         ({"max_height": 15}, "'profile.max_height' must be an integer from 16 to 4320"),
         ({"max_width": 7681}, "'profile.max_width' must be an integer from 16 to 7680"),
-        ({"max_width": 1920.0}, "'profile.max_width' must be an integer"),
+        ({"max_width": 1920.5}, "'profile.max_width' must be an integer"),
         ({"max_width": "1920"}, "'profile.max_width' must be an integer"),
         ({"max_audio_channels": True}, "'profile.max_audio_channels' must be an integer"),
         ({"max_audio_channels": 0}, "'profile.max_audio_channels' must be an integer from 1"),
