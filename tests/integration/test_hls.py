@@ -106,18 +106,31 @@ def _make_films(root: Path, private: Path) -> None:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     base = tmp_path_factory.mktemp("hls")
     _make_films(base / "films", base / "private")
+    album = base / "music" / "Tone Makers" / "Opus Tones (2021)"
+    album.mkdir(parents=True)
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", "sine=f=300:duration=8", "-c:a", "libopus", "-b:a", "64k",
+         "-metadata", "title=Low Tone", "-metadata", "artist=Tone Makers",
+         "-metadata", "album=Opus Tones", str(album / "01 Low Tone.opus")]
+    )  # fmt: skip
     data = base / "data"
     data.mkdir()
     (data / "parlour.toml").write_text("transcode_slots = 1\n")
-    libraries = {"Films": ("movies", base / "films"), "Private": ("movies", base / "private")}
+    libraries = {
+        "Films": ("movies", base / "films"),
+        "Private": ("movies", base / "private"),
+        "Music": ("music", base / "music"),
+    }
     accounts = [
         Account("root", "root-password", admin=True),
-        Account("alice", "alice-password", ("Films", "Private")),
+        Account("alice", "alice-password", ("Films", "Private", "Music")),
         Account("bob", "bob-password", ("Films",)),
     ]
     with serve_libraries(data, libraries, accounts) as (process, headers):
         root = headers["root"]
         films = httpx.get(process.base + "/api/v1/movies", headers=root, timeout=10).json()
+        tracks = httpx.get(process.base + "/api/v1/tracks", headers=root, timeout=10).json()
+        films["items"] += tracks["items"]
         libs = httpx.get(process.base + "/api/v1/libraries", headers=root, timeout=10).json()
         yield Served(
             process,
@@ -333,6 +346,25 @@ def test_a_direct_play_url_serves_ranges(served: Served) -> None:
     assert response.status_code == 206
     assert response.headers["content-type"] == "video/mp4" == offer["media_type"]
     assert len(response.content) == 100 and response.content[4:8] == b"ftyp"
+
+
+def test_music_plays_directly_or_transcoded_as_the_app_needs(served: Served) -> None:
+    browser = served.offer("alice", "Low Tone", profile="chromium")
+    app = served.offer("alice", "Low Tone", profile="subsonic-generic", max_audio_bitrate=96)
+    assert browser["decision"] == "direct" and browser["url"].endswith("/file")
+    assert app["decision"] == "transcode-audio" and app["url"].endswith("/audio")
+    assert app["media_type"] == "audio/mpeg"
+    response = httpx.get(served.url(app), timeout=30)
+    assert response.status_code == 200 and response.headers["content-type"] == "audio/mpeg"
+    with av.open(io.BytesIO(response.content)) as container:
+        stream = container.streams.audio[0]
+        seconds = sum(f.samples for f in container.decode(stream)) / stream.rate
+        assert stream.codec_context.name.startswith("mp3")
+    assert abs(seconds - 8) < 0.2
+    later = httpx.get(served.url(app), params={"start": 6000}, timeout=30)
+    with av.open(io.BytesIO(later.content)) as container:
+        stream = container.streams.audio[0]
+        assert abs(sum(f.samples for f in container.decode(stream)) / stream.rate - 2) < 0.2
 
 
 def test_a_dlna_tv_gets_one_mpeg_ts_stream(served: Served) -> None:
