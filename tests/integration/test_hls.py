@@ -434,6 +434,17 @@ def test_another_librarys_streams_are_not_found(served: Served) -> None:
         httpx.post(f"{base}/api/v1/items/{hidden}/playback", headers=bob, timeout=10).status_code
         == 404
     )
+    poster = httpx.get(f"{base}/api/v1/items/{hidden}", headers=served.headers["alice"], timeout=10)
+    poster_id = poster.json()["poster_id"]
+    assert (
+        httpx.get(
+            f"{base}/api/v1/artwork/{poster_id}", headers=served.headers["alice"], timeout=30
+        ).status_code
+        == 200
+    )
+    assert (
+        httpx.get(f"{base}/api/v1/artwork/{poster_id}", headers=bob, timeout=10).status_code == 404
+    )
     for path in ("stream", "audio", "image", "subtitles/embedded/2", "subtitles/x"):
         assert (
             httpx.get(f"{base}/api/v1/items/{hidden}/{path}", headers=bob, timeout=10).status_code
