@@ -12,7 +12,8 @@ player, and the rules that bound them.
   of its connections still open) loses its job and its segments within seconds; a
   session nobody asked anything of for ``IDLE_S`` is forgotten.
 - Jobs that encode take a transcoding slot (BusyError, 503, when none is free); a job
-  that only copies streams does not, because it costs next to nothing.
+  that only copies streams does not, because it costs next to nothing, but no more than
+  ``COPY_JOBS_PER_SLOT`` jobs per slot run at all.
 """
 
 import os
@@ -40,6 +41,7 @@ WAIT_AHEAD_S = 12
 SEGMENT_WAIT_S = 60.0
 _POLL_S = 0.05
 RETRY_AFTER_S = 5
+COPY_JOBS_PER_SLOT = 4
 
 Peer = tuple[str, int]
 
@@ -165,6 +167,9 @@ class HlsSessions:
                 await run_sync(remove_tree, session.directory)  # another rendition's video
         if self.cache_full:
             raise BusyError("the transcoding cache is full; try again shortly", RETRY_AFTER_S)
+        if self.running_jobs() >= self.slots.count * COPY_JOBS_PER_SLOT:
+            # Copies take no slot, but each is a process reading a file: bounded too.
+            raise BusyError("too many streams are being prepared; try again shortly", RETRY_AFTER_S)
         start_s = at_s // rendition.segment_s * rendition.segment_s
         encodes = not rendition.copy or any(not a.copy for a in session.plan.audio)
         slot = self.slots.take() if encodes else None  # BusyError (503) when none is free

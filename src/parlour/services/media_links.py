@@ -45,9 +45,9 @@ class MediaLinks:
         self.slots, self.ffmpeg = slots, ffmpeg
 
     def _check(self, text: str, delivery: str) -> _Checked:
-        signed = self.playback.signer.read(text)
-        live = self.sessions.get(signed.session_id) is not None
-        ticket, viewer = self.playback.read_ticket(text, live_session=live)
+        ticket, viewer = self.playback.read_ticket(
+            text, lambda session_id: self.sessions.get(session_id) is not None
+        )
         if ticket.choices.get("d") != delivery:
             raise NotFoundError("no such stream")
         with self.catalogue.reading() as conn:

@@ -8,6 +8,7 @@ asks, turns the answer into a plan with only numbers and allow-listed names in i
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -154,11 +155,14 @@ class PlaybackService:
             gap = longest_keyframe_gap(served, decision.video.stream_index)
         return plan_for(decision, item.streams, item.duration_ms, item.bitrate, gap)
 
-    def read_ticket(self, text: str, *, live_session: bool = False) -> tuple[Ticket, Viewer]:
+    def read_ticket(
+        self, text: str, live: Callable[[str], bool] = lambda _session_id: False
+    ) -> tuple[Ticket, Viewer]:
         """The ticket and the viewer it acts for, checked now: the signature, its age
-        (a playback under way may outlive it), and the sign-in it was made for."""
+        (a playback under way, ``live(session_id)``, may outlive it), and the sign-in it
+        was made for."""
         ticket = self.signer.read(text)
-        if ticket.expired and not live_session:
+        if ticket.expired and not live(ticket.session_id):
             raise AuthenticationError("this media link has expired: ask for playback again")
         return ticket, self.accounts.viewer_by_token_id(ticket.token_id)
 
