@@ -370,6 +370,13 @@ class Timings:
     def ratio(self) -> float:
         return self.server / self.raw
 
+    @property
+    def paired(self) -> float:
+        """The median of each server start over the raw start run just before or after
+        it: steadier than the ratio of medians when the machine's load drifts."""
+        pairs = zip(self.servers, self.raws, strict=True)
+        return statistics.median([s.segment_s / r for s, r in pairs])
+
 
 def time_case(
     client: httpx.Client, base: str, item_id: str, source: Path, case: Case, reps: int
@@ -394,7 +401,8 @@ def time_case(
         f"{', copied' if first.rendition.copy else ''}): Parlour median {timings.server:.3f} s "
         f"(runs: {seconds(s.segment_s for s in servers)}; first after start-up "
         f"{first.segment_s:.3f} s), whole start {timings.whole:.3f} s; raw ffmpeg median "
-        f"{timings.raw:.3f} s (runs: {seconds(raws)}); ratio {timings.ratio:.2f}")  # fmt: skip
+        f"{timings.raw:.3f} s (runs: {seconds(raws)}); ratio {timings.ratio:.2f}, "
+        f"paired {timings.paired:.2f}; 1-minute load {os.getloadavg()[0]:.2f}")  # fmt: skip
     return timings
 
 
@@ -457,6 +465,8 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     film = big_film(work, args.size_mb)
     size = film.stat().st_size
+    ffmpeg = ffmpeg_version()  # the binary find_ffmpeg() settles on, for the raw runs too
+    say(f"ffmpeg: {ffmpeg}")
     source = hls_film(work)
     catalogue(data_dir, film.parent.parent)
     say(f"setup: {size / 2**20:.0f} MiB film and {source.stat().st_size / 2**20:.0f} MiB "
@@ -541,7 +551,9 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
     say(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; source: {source_version()}  ")
     say(f"Machine: {os.cpu_count()} cores ({cpu_model()}), Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}  ")  # fmt: skip
-    say(f"ffmpeg: {ffmpeg_version()}  ")
+    say(f"ffmpeg: {ffmpeg}  ")
+    if not os.access(find_ffmpeg(), os.X_OK):
+        say(f"WARNING: {find_ffmpeg()} has gone during the run; the server may have used another")
     say(f"1-minute load average {load_before:.2f} before the HLS cases, {load_after:.2f} after")
     say("")
     say("| measure | result |")
@@ -563,13 +575,15 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
         "request to last byte; raw: the server's `segment_args` run by hand until the "
         f"segment file exists (polled every {POLL_S * 1000:.0f} ms)")  # fmt: skip
     say("")
-    say("| case | segment | Parlour | raw ffmpeg | Parlour / raw | whole start (POST → segment) |")
+    say("| case | segment | Parlour | raw ffmpeg | Parlour / raw (paired) "
+        "| whole start (POST → segment) |")  # fmt: skip
     say("|---|---|---|---|---|---|")
     for timing in hls:
         first = timing.first
         say(f"| {timing.case.label} | {first.number} of {first.total} | "
             f"{timing.server:.2f} s ({span([s.segment_s for s in timing.servers])}) | "
-            f"{timing.raw:.2f} s ({span(timing.raws)}) | {timing.ratio:.2f} | "
+            f"{timing.raw:.2f} s ({span(timing.raws)}) | {timing.ratio:.2f} "
+            f"({timing.paired:.2f}) | "
             f"{timing.whole:.2f} s |")  # fmt: skip
     say(f"| transcode overhead, Parlour / raw - 1 | | | | {overhead:+.0%} (target ≤ "
         f"+{TARGET_TRANSCODE_OVERHEAD:.0%}: {hls_verdict}) | |")  # fmt: skip

@@ -130,3 +130,23 @@ def remove_before(directory: Path, streams: dict[str, int], before_s: int) -> No
                         os.unlink(entry.path)
         except OSError:
             continue
+
+
+def kill_orphans(root: Path) -> int:
+    """Kill the ffmpeg jobs a server left behind when it was killed outright (SIGKILL
+    gives it no chance to stop them; a paused one would wait forever). Called as a
+    server starts, before it has jobs of its own: every process whose arguments name a
+    path under this data dir's ``root`` is such a leftover, since nothing else writes
+    there. Linux only (/proc); elsewhere nothing is found."""
+    marker = os.fsencode(os.path.join(root, ""))
+    killed = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        if any(a.startswith(marker) for a in arguments):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+    return killed

@@ -28,7 +28,7 @@ from anyio.to_thread import run_sync
 from parlour.domain.errors import BusyError, NotFoundError
 from parlour.media.audio import TranscodeSlots
 from parlour.media.hls_command import BurnIn, segment_args
-from parlour.media.hls_jobs import HlsJob, remove_before, remove_tree, tree_size
+from parlour.media.hls_jobs import HlsJob, kill_orphans, remove_before, remove_tree, tree_size
 from parlour.media.hls_plan import SEGMENT_S, HlsPlan, VideoRendition
 
 IDLE_S = 60.0
@@ -39,7 +39,9 @@ KEEP_BEHIND_S = 30
 # a new job there is quicker than encoding everything in between.
 WAIT_AHEAD_S = 12
 SEGMENT_WAIT_S = 60.0
-_POLL_S = 0.05
+# How often a waiting request looks for its segment: a stat call, so cheap enough that a
+# remuxed segment (ready about 60 ms after ffmpeg starts) is not held back by the wait.
+_POLL_S = 0.01
 RETRY_AFTER_S = 5
 COPY_JOBS_PER_SLOT = 4
 
@@ -83,6 +85,7 @@ class HlsSessions:
     def start(self) -> None:
         """Called once the server starts serving (not by every command that builds the
         app): segments a server left when it died can never be asked for again."""
+        kill_orphans(self.root)
         remove_tree(self.root)
         self.root.mkdir(parents=True, exist_ok=True)
 
