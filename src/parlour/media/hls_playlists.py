@@ -43,6 +43,9 @@ _LANGUAGES = {
     "hun": ("hu", "Magyar"),
 }
 
+# Sidecar names carry the two-letter tags ("Film.en.srt").
+_LANGUAGES |= {tag: (tag, name) for tag, name in list(_LANGUAGES.values())}
+
 
 @dataclass(frozen=True, slots=True)
 class SubtitleRendition:

@@ -82,10 +82,14 @@ def test_a_sliver_at_the_end_joins_the_segment_before() -> None:
 
 
 def test_the_master_names_renditions_audio_and_subtitles() -> None:
-    subtitles = [SubtitleRendition("e3", "fra", None, False, True)]
+    subtitles = [
+        SubtitleRendition("e3", "fra", None, False, True),
+        SubtitleRendition("x1", "de", None, False, False),
+    ]
     text = master(_plan(), subtitles)
     assert 'TYPE=AUDIO,GROUP-ID="audio",NAME="English",LANGUAGE="en"' in text
     assert "TYPE=SUBTITLES" in text and "FORCED=YES" in text and 'URI="s/e3.m3u8"' in text
+    assert 'NAME="Deutsch",LANGUAGE="de"' in text and 'NAME="Français",LANGUAGE="fr"' in text
     assert text.count("#EXT-X-STREAM-INF") == 2 and "RESOLUTION=1280x720" in text
     assert "v/source.m3u8" in text and "v/720p.m3u8" in text
 
