@@ -13,9 +13,10 @@ import pytest
 
 from parlour.domain.errors import BusyError
 from parlour.media.audio import TranscodeSlots
+from parlour.media.decision import AudioPlan
 from parlour.media.ffmpeg import run_ffmpeg
 from parlour.media.hls_jobs import HlsJob
-from parlour.media.hls_plan import AudioRendition, HlsPlan, VideoRendition
+from parlour.media.hls_plan import HlsPlan, VideoRendition
 from parlour.media.hls_sessions import HlsSessions
 
 FILM_S = 600
@@ -46,7 +47,7 @@ PLAN = HlsPlan(
     FILM_S * 1000,
     0,
     (VideoRendition("240p", False, 4, 320, 240, 300_000, "avc1.64001e"),),
-    (AudioRendition(1, False, "aac", 2, "eng", None, True),),
+    (AudioPlan(1, False, "aac", 2, "eng", None, True),),
 )
 
 

@@ -188,7 +188,7 @@ MAX_ENTRIES = 32
 _NAME = re.compile(r"[a-z0-9_][a-z0-9_.-]{0,31}")
 _PROFILE_NAME = re.compile(r"[A-Za-z0-9 ._-]{1,32}")  # FFmpeg's "Main 10", "High"
 _RULE_KEYS = ("codec", "profiles", "max_level", "max_bit_depth", "hdr")
-_KEYS = (
+PROFILE_KEYS = (  # what a client profile may name
     "name",
     "containers",
     "video_codecs",
@@ -210,7 +210,7 @@ def profile_from_json(data: object) -> DeviceProfile:
     """A profile from a client's decoded JSON object, read strictly: unknown fields, odd
     names, long lists and numbers out of range are InvalidInputError naming the field;
     missing fields take conservative defaults."""
-    fields = _object(data, "profile", _KEYS)
+    fields = _object(data, "profile", PROFILE_KEYS)
     return DeviceProfile(
         name=_name(fields.get("name", "custom"), "profile.name"),
         label=CUSTOM_LABEL,

@@ -11,8 +11,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parlour.media.decision import AudioPlan
 from parlour.media.ffmpeg import file_input
-from parlour.media.hls_plan import LADDER, SEGMENT_S, AudioRendition, HlsPlan, VideoRendition
+from parlour.media.hls_plan import LADDER, SEGMENT_S, HlsPlan, VideoRendition, audio_bitrate
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ def _video_args(
     return args
 
 
-def _audio_args(audio: Sequence[AudioRendition]) -> list[str]:
+def _audio_args(audio: Sequence[AudioPlan]) -> list[str]:
     args: list[str] = []
     for number, rendition in enumerate(audio):
         args += ["-map", f"0:{rendition.stream_index}"]
@@ -79,7 +80,7 @@ def _audio_args(audio: Sequence[AudioRendition]) -> list[str]:
             args += [f"-c:a:{number}", "copy"]
         else:
             args += [f"-c:a:{number}", "aac", f"-ac:a:{number}", str(rendition.channels)]
-            args += [f"-b:a:{number}", str(rendition.bitrate)]
+            args += [f"-b:a:{number}", str(audio_bitrate(rendition))]
     return args
 
 

@@ -11,11 +11,11 @@ HLS; those sources play directly where the device can, or are transcoded to H.26
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parlour.domain.errors import InvalidInputError
 from parlour.domain.media import MediaStream
-from parlour.media.decision import Decision
+from parlour.media.decision import AudioPlan, Decision
 
 # Short segments start playback and seeks sooner (a 1080p→720p transcode runs at about
 # 2x real time on 2 cores, so 4 s of video takes about 2 s); the overhead per segment is
@@ -42,19 +42,9 @@ class VideoRendition:
     codecs: str  # RFC 6381 codec string of the video, e.g. "avc1.64001f"
 
 
-@dataclass(frozen=True, slots=True)
-class AudioRendition:
-    stream_index: int
-    copy: bool
-    codec: str  # what the client receives
-    channels: int
-    language: str | None
-    title: str | None
-    is_default: bool
-
-    @property
-    def bitrate(self) -> int:
-        return self.channels * AUDIO_KBPS_PER_CHANNEL * 1000
+def audio_bitrate(audio: AudioPlan) -> int:
+    """What an audio rendition is encoded at, or taken to need when copied (bit/s)."""
+    return audio.channels * AUDIO_KBPS_PER_CHANNEL * 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +56,7 @@ class HlsPlan:
     duration_ms: int
     video_index: int
     renditions: tuple[VideoRendition, ...]
-    audio: tuple[AudioRendition, ...]
+    audio: tuple[AudioPlan, ...]  # the decision's, titles cut short
     burn_subtitle: str | None = None  # "e<stream index>" or "x<sidecar id>" to burn in
 
     def segment_count(self, segment_s: int) -> int:
@@ -177,16 +167,5 @@ def plan_for(
     renditions += ladder_renditions
     if not renditions:  # a copy refused and a source below every rung: one at its size
         renditions = list(ladder(width, height, height, video.max_bitrate, source.bitrate))
-    audio = tuple(
-        AudioRendition(
-            a.stream_index,
-            a.copy,
-            a.codec,
-            a.channels,
-            a.language,
-            (a.title or "")[:40] or None,
-            a.is_default,
-        )
-        for a in decision.audio
-    )
+    audio = tuple(replace(a, title=(a.title or "")[:40] or None) for a in decision.audio)
     return HlsPlan(duration_ms, video.stream_index, tuple(renditions), audio)

@@ -6,7 +6,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parlour.media.hls_plan import AudioRendition, HlsPlan, VideoRendition, audio_codecs
+from parlour.media.decision import AudioPlan
+from parlour.media.hls_plan import HlsPlan, VideoRendition, audio_bitrate, audio_codecs
 
 MEDIA_TYPE = "application/vnd.apple.mpegurl"
 
@@ -89,12 +90,12 @@ def master(plan: HlsPlan, subtitles: Sequence[SubtitleRendition]) -> str:
             + f",FORCED={'YES' if subtitle.is_forced else 'NO'}"
             + f',URI="s/{subtitle.ref}.m3u8"'
         )
-    audio_bitrate = max((a.bitrate for a in plan.audio), default=0)
+    most_audio = max((audio_bitrate(a) for a in plan.audio), default=0)
     codec_names = sorted({audio_codecs(a.codec) for a in plan.audio})
     for rendition in plan.renditions:
         attributes = [
-            f"BANDWIDTH={_peak(rendition) + audio_bitrate}",
-            f"AVERAGE-BANDWIDTH={rendition.bitrate + audio_bitrate}",
+            f"BANDWIDTH={_peak(rendition) + most_audio}",
+            f"AVERAGE-BANDWIDTH={rendition.bitrate + most_audio}",
             f"RESOLUTION={rendition.width}x{rendition.height}",
             "CODECS=" + _quoted(",".join([rendition.codecs, *codec_names])),
         ]
@@ -112,7 +113,7 @@ def _peak(rendition: VideoRendition) -> int:
     return int(rendition.bitrate * (2 if rendition.copy else 1.5))
 
 
-def _default_audio(audio: Sequence[AudioRendition]) -> int:
+def _default_audio(audio: Sequence[AudioPlan]) -> int:
     # The plan lists the chosen audio first.
     return 0 if audio else -1
 

@@ -2,6 +2,9 @@
 
 import logging
 import time
+from collections.abc import Callable
+
+from sqlalchemy import Connection
 
 from parlour.domain.accounts import Role, UserInfo, Viewer, name_key
 from parlour.domain.errors import (
@@ -165,14 +168,7 @@ class AccountService:
         if not token or len(token) > 200:
             raise AuthenticationError("missing or malformed token")
         digest = token_digest(self.secrets.token_key, token)
-        cached = self.recent_viewers.get(digest)
-        if cached is not None:
-            return cached
-        with self.catalogue.reading() as conn:
-            owner = account_store.viewer_for_token(conn, digest)
-        viewer = self._live_owner(owner)
-        self.recent_viewers.put(digest, viewer)
-        return viewer
+        return self._remembered(digest, lambda conn: account_store.viewer_for_token(conn, digest))
 
     def token_id(self, token: str) -> str:
         """The row id of a valid token (what a media ticket names)."""
@@ -186,12 +182,19 @@ class AccountService:
     def viewer_by_token_id(self, token_id: str) -> Viewer:
         """The viewer of the token with this row id, under the same rules as ``viewer``:
         a media ticket dies with the sign-in it was made for."""
-        key = "id:" + token_id  # cannot collide with a digest (hex)
+        return self._remembered(  # "id:" cannot collide with a digest (hex)
+            "id:" + token_id, lambda conn: account_store.viewer_for_token_id(conn, token_id)
+        )
+
+    def _remembered(
+        self, key: str, owner_of: Callable[[Connection], account_store.TokenOwner | None]
+    ) -> Viewer:
+        """The viewer remembered under ``key`` in the last half second, else looked up."""
         cached = self.recent_viewers.get(key)
         if cached is not None:
             return cached
         with self.catalogue.reading() as conn:
-            owner = account_store.viewer_for_token_id(conn, token_id)
+            owner = owner_of(conn)
         viewer = self._live_owner(owner)
         self.recent_viewers.put(key, viewer)
         return viewer

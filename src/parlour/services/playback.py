@@ -16,9 +16,9 @@ from parlour.domain.accounts import Viewer
 from parlour.domain.errors import AuthenticationError, InvalidInputError
 from parlour.domain.profiles import DeviceProfile
 from parlour.media.audio import FORMATS, MAX_KBPS, MIN_KBPS
-from parlour.media.decision import Decision, Method, SourceMedia, SubtitleChoice, decide
+from parlour.media.decision import AudioPlan, Decision, Method, SourceMedia, SubtitleChoice, decide
 from parlour.media.files import library_file, media_type
-from parlour.media.hls_plan import AudioRendition, HlsPlan, VideoRendition, plan_for
+from parlour.media.hls_plan import HlsPlan, VideoRendition, plan_for
 from parlour.media.keyframes import longest_keyframe_gap
 from parlour.services.accounts import AccountService
 from parlour.services.tickets import TICKET_LIFETIME_S, Ticket, TicketSigner
@@ -239,7 +239,7 @@ def plan_from_json(data: dict[str, Any], burn: str | None) -> HlsPlan:
             for n, c, s, w, h, b, k in data["r"]
         ),
         tuple(
-            AudioRendition(int(i), bool(c), str(k), int(ch), lang, title, bool(d))
+            AudioPlan(int(i), bool(c), str(k), int(ch), lang, title, bool(d))
             for i, c, k, ch, lang, title, d in data["a"]
         ),
         burn,

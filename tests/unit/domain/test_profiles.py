@@ -11,6 +11,7 @@ from parlour.domain.errors import InvalidInputError
 from parlour.domain.profiles import (
     BUILT_IN,
     CUSTOM_LABEL,
+    PROFILE_KEYS,
     DeviceProfile,
     VideoCodecRule,
     built_in_profile,
@@ -279,21 +280,6 @@ _json: Any = st.recursive(
     ),
     max_leaves=20,
 )
-_KEYS = [
-    "name",
-    "containers",
-    "video_codecs",
-    "audio_codecs",
-    "max_audio_channels",
-    "subtitle_formats",
-    "max_width",
-    "max_height",
-    "max_bitrate",
-    "streaming",
-    "hls_video_codecs",
-    "hls_audio_codecs",
-    "audio_transcode_format",
-]
 _RULE = st.fixed_dictionaries(
     {"codec": st.sampled_from(["h264", "hevc", "H264"]) | _json},
     optional={
@@ -305,7 +291,7 @@ _RULE = st.fixed_dictionaries(
 )
 # Mostly the real field names, so that values reach the field checks, not just the key check.
 _PROFILES = _json | st.dictionaries(
-    st.sampled_from(_KEYS),
+    st.sampled_from(PROFILE_KEYS),
     st.integers(-10, 500_000_000)
     | st.lists(st.sampled_from(["mp4", "aac", "h264", "MP4", ""]) | _json, max_size=4)
     | st.lists(_RULE, max_size=3)

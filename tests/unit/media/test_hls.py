@@ -12,12 +12,11 @@ from hypothesis import strategies as st
 from parlour.domain.errors import InvalidInputError
 from parlour.domain.media import MediaStream, StreamType
 from parlour.domain.profiles import profile_from_json
-from parlour.media.decision import Method, SourceMedia, SubtitleChoice, decide
+from parlour.media.decision import AudioPlan, Method, SourceMedia, SubtitleChoice, decide
 from parlour.media.ffmpeg import run_ffmpeg
 from parlour.media.hls_command import BurnIn, progressive_args, segment_args
 from parlour.media.hls_plan import (
     SEGMENT_S,
-    AudioRendition,
     HlsPlan,
     VideoRendition,
     ladder,
@@ -61,7 +60,7 @@ def _plan(duration_ms: int = 60_000, **audio: object) -> HlsPlan:
             VideoRendition("source", True, 8, 1920, 1080, 8_000_000, "avc1.640028"),
             VideoRendition("720p", False, 4, 1280, 720, 3_000_000, "avc1.64001f"),
         ),
-        (AudioRendition(1, False, "aac", 2, fields["language"], fields["title"], True),),  # type: ignore[arg-type]
+        (AudioPlan(1, False, "aac", 2, fields["language"], fields["title"], True),),  # type: ignore[arg-type]
     )
 
 
