@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
@@ -182,3 +183,20 @@ def serve_libraries(
 def demo_libraries(demo_roots: dict[str, Path]) -> dict[str, tuple[str, Path]]:
     """The demo roots as libraries named as ``parlour demo`` names them."""
     return {DEMO_NAMES[kind]: (kind, root) for kind, root in demo_roots.items()}
+
+
+def ffmpeg_children(process: "ServerProcess") -> list[psutil.Process]:
+    """The ffmpeg processes the server runs now (one that ends while being looked at
+    is not counted)."""
+    try:
+        children = psutil.Process(process.process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    found = []
+    for child in children:
+        try:
+            if "ffmpeg" in child.name():
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 
 import av
 import httpx
-import psutil
 import pytest
 
 from parlour.media.ffmpeg import run_ffmpeg
-from support import Account, ServerProcess, serve_libraries
+from support import Account, ServerProcess, ffmpeg_children, serve_libraries
 
 LONG_S = 900  # its MP3 (36 MB) outlasts the pipe and loopback socket buffers
 Served = tuple[ServerProcess, dict[str, dict[str, str]], dict[str, str]]
@@ -104,9 +103,7 @@ def test_a_user_without_the_library_gets_404(served: Served) -> None:
     assert httpx.get(_url(served, "Tone 1"), headers=headers["bob"], timeout=10).status_code == 404
 
 
-def _ffmpeg_children(process: ServerProcess) -> list[psutil.Process]:
-    server = psutil.Process(process.process.pid)
-    return [child for child in server.children(recursive=True) if "ffmpeg" in child.name()]
+_ffmpeg_children = ffmpeg_children
 
 
 def test_the_cap_answers_503_and_a_departed_client_leaves_no_ffmpeg(served: Served) -> None:

@@ -17,13 +17,12 @@ from typing import Any
 
 import av
 import httpx
-import psutil
 import pytest
 
 from parlour.media.ffmpeg import run_ffmpeg
 from parlour.secrets import load_secrets
 from parlour.services.tickets import Ticket, TicketSigner
-from support import Account, ServerProcess, serve_libraries
+from support import Account, ServerProcess, ffmpeg_children, serve_libraries
 from vobsub import write_vobsub
 
 REMUX_S = 40  # H.264 + two AAC tracks + a SubRip stream, 2 s GOPs, in MKV
@@ -141,12 +140,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         )
 
 
-def _ffmpeg_children(process: ServerProcess) -> list[psutil.Process]:
-    try:
-        children = psutil.Process(process.process.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-    return [c for c in children if "ffmpeg" in c.name()]
+_ffmpeg_children = ffmpeg_children
 
 
 def _end(served: Served, user: str, title: str, offer: dict[str, Any]) -> None:
