@@ -6,6 +6,7 @@ from parlour.library.pool import ProbePool
 from parlour.media.audio import TranscodeSlots
 from parlour.media.hls_sessions import HlsSessions
 from parlour.media.images import ImageCache
+from parlour.privacy import egress
 from parlour.secrets import load_secrets
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
@@ -14,6 +15,7 @@ from parlour.services.catalog import CatalogService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
 from parlour.services.media_links import MediaLinks
+from parlour.services.my_data import MyDataService
 from parlour.services.playback import PlaybackService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
@@ -26,6 +28,9 @@ from parlour.storage.engine import Catalogue
 
 def build(settings: Settings) -> Parlour:
     """Open the catalogue (migrating it) and wire the services to it."""
+    # First, so that nothing below (nor any command or server built on it) can reach
+    # another host unless an enabled outbound feature declares it (R-7).
+    gate = egress.install(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     catalogue = Catalogue.open(settings.catalogue_url)
     pool = ProbePool(settings.scan_workers, settings.probe_timeout_s)
@@ -65,4 +70,6 @@ def build(settings: Settings) -> Parlour:
         ),
         scan_jobs=ScanJobs(scanner),
         watcher=LibraryWatcher(scanner),
+        my_data=MyDataService(catalogue, accounts),
+        egress=gate,
     )

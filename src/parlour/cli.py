@@ -13,7 +13,7 @@ from typing import TextIO
 
 import orjson
 
-from parlour import __version__
+from parlour import __version__, cli_my_data, cli_outbound
 from parlour.app import build
 from parlour.domain.accounts import HOST
 from parlour.domain.errors import InvalidInputError, ParlourError
@@ -371,6 +371,15 @@ def build_parser() -> argparse.ArgumentParser:
     failures.add_argument("library", help="library name or id")
     failures.add_argument("--json", action="store_true")
     failures.set_defaults(handler=cmd_library_failures)
+
+    privacy = commands.add_parser(
+        "privacy", parents=[common], help="outbound features, and what is kept about users"
+    )
+    privacy_actions = privacy.add_subparsers(
+        dest="privacy_command", required=True, metavar="ACTION"
+    )
+    cli_outbound.register(privacy_actions, common)
+    cli_my_data.register(privacy_actions, common)
     return parser
 
 

@@ -4,6 +4,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -40,6 +41,24 @@ class Settings(BaseModel):
     # takes them comma-separated.
     allowed_hosts: tuple[str, ...] = ()
     offline: bool = True  # master switch: no outbound connection of any kind
+    # Usage reports (issue 5): off by default, and sent only to the endpoint an admin
+    # configures here; there is no built-in destination. ``offline`` still wins.
+    usage_reports_enabled: bool = False
+    usage_report_endpoint: str | None = None
+
+    @field_validator("usage_report_endpoint")
+    @classmethod
+    def _plain_endpoint(cls, value: str | None) -> str | None:
+        # The gate allows the endpoint's host alone: a URL it cannot parse, or one that
+        # carries credentials (which would then sit in logs and reports), is refused here.
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("the usage report endpoint must be an http(s) URL with a host")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("the usage report endpoint must not carry a user name or password")
+        return value
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -43,7 +43,17 @@ LAYERS = (
     Layer("frontends", 3, packages=("parlour.frontends",)),
     # A tool of the composition root: only the root imports it.
     Layer("demo", 3, packages=("parlour.demo",), may_import=frozenset({"domain", "media"})),
-    Layer("composition root", 4, exact=("parlour.cli", "parlour.app", "parlour.__main__")),
+    Layer(
+        "composition root",
+        4,
+        exact=(
+            "parlour.cli",
+            "parlour.cli_outbound",
+            "parlour.cli_my_data",
+            "parlour.app",
+            "parlour.__main__",
+        ),
+    ),
 )
 BY_NAME = {layer.name: layer for layer in LAYERS}
 

@@ -25,7 +25,8 @@ from parlour.domain.activity import (
     repeated_finish,
 )
 from parlour.domain.errors import InvalidInputError, NotFoundError
-from parlour.storage import activity_store, home, playlist_store
+from parlour.privacy.retention import may_record_play
+from parlour.storage import activity_store, home, my_data_store, playlist_store
 from parlour.storage.activity_store import LocatedItem
 from parlour.storage.engine import Catalogue
 from parlour.storage.playlist_store import MAX_ENTRIES, PlaylistRow
@@ -92,6 +93,10 @@ class ActivityService:
     def _count_play(
         conn: Connection, viewer: Viewer, item: LocatedItem, old: ItemState, played_at: int
     ) -> ItemState:
+        if not may_record_play(my_data_store.privacy_choices(conn, viewer.user_id)):
+            # History paused: no play, count or time is kept; the player still finished.
+            new = replace(old, watched=old.watched or item.kind in RESUMABLE, position_ms=0)
+            return activity_store.put_state(conn, viewer.user_id, item, new, _now())
         activity_store.add_play(conn, viewer.user_id, item, played_at)
         new = replace(
             old,

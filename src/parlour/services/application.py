@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 
 from parlour.library.pool import ProbePool
+from parlour.privacy.egress import EgressGate
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
 from parlour.services.catalog import CatalogService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
 from parlour.services.media_links import MediaLinks
+from parlour.services.my_data import MyDataService
 from parlour.services.playback import PlaybackService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
@@ -38,6 +40,8 @@ class Parlour:
     images: ImageService
     scan_jobs: ScanJobs
     watcher: LibraryWatcher
+    my_data: MyDataService
+    egress: EgressGate  # the outbound gate this process runs under, and its counters
 
     def close(self) -> None:
         self.watcher.stop()

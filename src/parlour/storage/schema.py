@@ -511,3 +511,13 @@ playlist_entries = Table(
     Column("added_at", BigInteger, nullable=False),
     Index("ix_playlist_entries_order", "playlist_id", "position"),
 )
+
+# A user's own choices about their history (services.my_data). No row: the defaults.
+user_privacy = Table(
+    "user_privacy",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("pause_history", Boolean, nullable=False, default=False),
+    Column("history_retention_days", Integer),  # None: kept until the user erases it
+    Column("updated_at", BigInteger, nullable=False),
+)

@@ -18,7 +18,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from parlour.domain.accounts import Viewer
-from parlour.frontends.web import activity, admin, browse, images, playback, setup, stream
+from parlour.frontends.web import (
+    activity,
+    admin,
+    browse,
+    images,
+    my_data,
+    outbound,
+    playback,
+    setup,
+    stream,
+)
 from parlour.frontends.web.auth import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -118,6 +128,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         try:
             async with anyio.create_task_group() as upkeep:
                 upkeep.start_soon(_keep_sessions, sessions)
+                upkeep.start_soon(my_data.keep_retention, parlour.my_data)
                 try:
                     yield
                 finally:
@@ -147,6 +158,8 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         *playback.ROUTES,
         *images.ROUTES,
         *admin.ROUTES,
+        *outbound.ROUTES,
+        *my_data.ROUTES,
     ]
     hosts = HostAllowList(parlour.settings.allowed_hosts)
     app = Starlette(

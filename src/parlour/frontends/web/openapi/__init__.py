@@ -14,14 +14,23 @@ from starlette.responses import Response
 
 from parlour import __version__
 from parlour.frontends.web.json import JSONResponse
-from parlour.frontends.web.openapi import accounts, activity, admin, browse, delivery, playback
+from parlour.frontends.web.openapi import (
+    accounts,
+    activity,
+    admin,
+    browse,
+    delivery,
+    my_data,
+    outbound,
+    playback,
+)
 from parlour.frontends.web.openapi.build import Operation, with_path_parameters
 from parlour.frontends.web.openapi.schemas import SCHEMAS
 
 
 def _paths() -> dict[str, dict[str, Operation]]:
     found: dict[str, dict[str, Operation]] = {}
-    for area in (accounts, browse, activity, playback, delivery, admin):
+    for area in (accounts, browse, activity, playback, delivery, admin, outbound, my_data):
         for path, operations in area.operations().items():
             found.setdefault(path, {}).update(with_path_parameters(path, operations))
     return found

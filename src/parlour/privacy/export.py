@@ -1,0 +1,186 @@
+"""The export (P-10, PR-06): everything kept about one user as one versioned JSON
+document, its JSON Schema, and the play history as CSV.
+
+``SECTIONS`` says which part of the document carries each table that holds data about
+users; a test holds it equal to the schema's personal tables, so a new table is exported
+or the build fails. Credentials (password and token hashes) are never exported.
+"""
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+FORMAT = "parlour-my-data"
+VERSION = 1
+
+SECTIONS: dict[str, str] = {
+    "users": "account",
+    "auth_tokens": "devices",
+    "library_grants": "library_grants",
+    "user_item_state": "item_state",
+    "play_events": "play_history",
+    "playlists": "playlists",
+    "playlist_entries": "playlists",
+    "user_privacy": "privacy_choices",
+}
+
+_TIME = {"type": "integer", "description": "Unix time in seconds"}
+_NULL_TIME = {"type": ["integer", "null"], "description": "Unix time in seconds"}
+_TEXT = {"type": "string"}
+_NULL_TEXT = {"type": ["string", "null"]}
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    """Every property present, none added: a change of shape is a new version."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _list(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+SCHEMA_BODY: dict[str, Any] = _object(
+    {
+        "format": {"const": FORMAT},
+        "version": {"const": VERSION},
+        "exported_at": _TIME,
+        "account": _object(
+            {
+                "id": _TEXT,
+                "name": _TEXT,
+                "role": {"enum": ["admin", "user"]},
+                "disabled": {"type": "boolean"},
+                "max_content_rating": _NULL_TEXT,
+                "created_at": _TIME,
+                "password_changed_at": _TIME,
+            }
+        ),
+        "devices": _list(
+            _object(
+                {
+                    "id": _TEXT,
+                    "kind": {"enum": ["session", "device"]},
+                    "label": _NULL_TEXT,
+                    "created_at": _TIME,
+                    "last_used_at": _TIME,
+                    "expires_at": _TIME,
+                }
+            )
+        ),
+        "library_grants": _list(_object({"library_id": _TEXT, "library_name": _TEXT})),
+        "item_state": _list(
+            _object(
+                {
+                    "item_id": _TEXT,
+                    "kind": _TEXT,
+                    "position_ms": {"type": "integer", "minimum": 0},
+                    "watched": {"type": "boolean"},
+                    "play_count": {"type": "integer", "minimum": 0},
+                    "last_played_at": _NULL_TIME,
+                    "favourite_at": _NULL_TIME,
+                    "rating": {"type": ["integer", "null"]},
+                    "updated_at": _TIME,
+                }
+            )
+        ),
+        "play_history": _list(_object({"item_id": _TEXT, "kind": _TEXT, "played_at": _TIME})),
+        "playlists": _list(
+            _object(
+                {
+                    "id": _TEXT,
+                    "name": _TEXT,
+                    "kind": _TEXT,
+                    "comment": _NULL_TEXT,
+                    "created_at": _TIME,
+                    "updated_at": _TIME,
+                    "entries": _list(
+                        _object(
+                            {
+                                "id": _TEXT,
+                                "position": {"type": "integer"},
+                                "item_id": _TEXT,
+                                "added_at": _TIME,
+                            }
+                        )
+                    ),
+                }
+            )
+        ),
+        "privacy_choices": _object(
+            {
+                "pause_history": {"type": "boolean"},
+                "history_retention_days": {"type": ["integer", "null"], "minimum": 1},
+            }
+        ),
+        "consent_records": {"type": "array", "maxItems": 0, "description": "none kept yet"},
+    }
+)
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of this version of the export."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"Parlour: everything kept about one user ({FORMAT} version {VERSION})",
+    } | SCHEMA_BODY
+
+
+def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
+    # SQLite gives booleans back as 0/1 through some paths; the schema says boolean.
+    return {
+        key: bool(value) if key in ("disabled", "watched") else value for key, value in row.items()
+    }
+
+
+def build_export(
+    *,
+    exported_at: int,
+    account: Mapping[str, Any],
+    devices: Sequence[Mapping[str, Any]],
+    grants: Sequence[Mapping[str, Any]],
+    item_state: Sequence[Mapping[str, Any]],
+    plays: Sequence[Mapping[str, Any]],
+    playlists: Sequence[Mapping[str, Any]],
+    pause_history: bool,
+    history_retention_days: int | None,
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": exported_at,
+        "account": _plain(account),
+        "devices": [dict(row) for row in devices],
+        "library_grants": [dict(row) for row in grants],
+        "item_state": [_plain(row) for row in item_state],
+        "play_history": [dict(row) for row in plays],
+        "playlists": [
+            dict(row) | {"entries": [dict(entry) for entry in row["entries"]]} for row in playlists
+        ],
+        "privacy_choices": {
+            "pause_history": pause_history,
+            "history_retention_days": history_retention_days,
+        },
+        "consent_records": [],
+    }
+
+
+HISTORY_CSV_COLUMNS = ("played_at_utc", "played_at", "item_id", "kind")
+
+
+def history_csv(plays: Sequence[Mapping[str, Any]]) -> str:
+    """The play history as CSV (RFC 4180), oldest first. Every field is a time, a hex id
+    or a kind name, so no cell can start a spreadsheet formula."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HISTORY_CSV_COLUMNS)
+    for play in plays:
+        when = datetime.fromtimestamp(play["played_at"], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        writer.writerow((when, play["played_at"], play["item_id"], play["kind"]))
+    return out.getvalue()

@@ -1,0 +1,111 @@
+"""The outbound features: every reason Parlour could ever contact another host, declared
+in one place with the hosts each may reach and the exact fields each would send (P-16)."""
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+from urllib.parse import urlsplit
+
+
+class OutboundSettings(Protocol):
+    """The settings the gate reads (``parlour.settings.Settings`` has them; this layer
+    may not import it)."""
+
+    @property
+    def offline(self) -> bool: ...
+
+    @property
+    def usage_reports_enabled(self) -> bool: ...
+
+    @property
+    def usage_report_endpoint(self) -> str | None: ...
+
+
+class FeatureState(Enum):
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    NOT_AVAILABLE = "not available yet"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundFeature:
+    """One reason to leave the box. ``hosts`` are lower-case names or IP literals."""
+
+    name: str
+    description: str
+    state: FeatureState
+    hosts: tuple[str, ...]
+    fields: tuple[str, ...]
+
+    @property
+    def switched_on(self) -> bool:
+        """The admin chose it (``offline`` may still hold it back)."""
+        return self.state is FeatureState.ENABLED
+
+
+# What a usage report would carry: instance facts, no user's data. The sender (a later
+# change) must serialise exactly these; the consent screen shows them.
+USAGE_REPORT_FIELDS = (
+    "schema_version",
+    "instance_id",
+    "parlour_version",
+    "python_version",
+    "platform",
+    "library_counts",
+    "user_count",
+)
+
+
+def endpoint_host(url: str | None) -> str | None:
+    """The host of an endpoint URL, lower-case, without brackets, port or credentials."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.rstrip(".") if host else None
+
+
+def declare_features(settings: OutboundSettings) -> tuple[OutboundFeature, ...]:
+    """Every outbound feature and its state under ``settings``. Features not built yet
+    are listed so that the report is complete; no setting can switch them on."""
+    host = endpoint_host(settings.usage_report_endpoint)
+    # Usage reports have no built-in destination: without an endpoint they stay off.
+    reports_on = settings.usage_reports_enabled and host is not None
+    return (
+        OutboundFeature(
+            name="usage_reports",
+            description=(
+                "Instance usage reports (no personal data) sent to the endpoint the admin"
+                " configures in usage_report_endpoint; there is no default destination."
+            ),
+            state=FeatureState.ENABLED if reports_on else FeatureState.DISABLED,
+            hosts=(host,) if host else (),
+            fields=USAGE_REPORT_FIELDS,
+        ),
+        OutboundFeature(
+            name="metadata_lookup",
+            description=(
+                "Look up album, artist and film details and artwork by title and year;"
+                " carries no user identity."
+            ),
+            state=FeatureState.NOT_AVAILABLE,
+            hosts=("musicbrainz.org", "coverartarchive.org"),
+            fields=("kind", "title", "artist", "album", "year", "musicbrainz_id"),
+        ),
+        OutboundFeature(
+            name="scrobbling",
+            description="Send each user's plays to the scrobbling account that user links.",
+            state=FeatureState.NOT_AVAILABLE,
+            hosts=("ws.audioscrobbler.com", "api.listenbrainz.org"),
+            fields=("artist", "track", "album", "duration_s", "played_at", "account_token"),
+        ),
+        OutboundFeature(
+            name="update_check",
+            description=(
+                "Ask whether a newer Parlour release exists; its destination is not chosen"
+                " yet, so it declares no host."
+            ),
+            state=FeatureState.NOT_AVAILABLE,
+            hosts=(),
+            fields=("parlour_version",),
+        ),
+    )

@@ -1,0 +1,214 @@
+"""A user's own data: see it (inventory), take it (export), erase it, and choose what is
+kept of their history (pause, retention).
+
+Every call acts on the viewer's own data; the host's command line (an admin) may name a
+user. The rules live in ``privacy``; the rows in ``storage.my_data_store``.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection
+
+from parlour.domain.accounts import Viewer, name_key
+from parlour.domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from parlour.privacy import erase, export, inventory, retention
+from parlour.privacy.inventory import Category
+from parlour.services.accounts import AccountService
+from parlour.storage import account_store, my_data_store
+from parlour.storage.engine import Catalogue
+
+log = logging.getLogger(__name__)
+
+# What an admin can see of a user, stated on the user's privacy page (P-15, PR-10). Keep
+# it true: a new admin view of activity must be added here.
+ADMIN_CAN_SEE = (
+    "An admin can see your user name, role, whether the account is disabled and which"
+    " libraries you may see. No admin can see your history, resume points, ratings,"
+    " favourites or playlists through Parlour. An admin can disable or delete your"
+    " account, change your password, and erase or export your data from the server's"
+    " command line; whoever runs the server can also read its database files."
+)
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+class MyDataService:
+    def __init__(
+        self, catalogue: Catalogue, accounts: AccountService, clock: Callable[[], int] = _now
+    ) -> None:
+        self.catalogue = catalogue
+        self.accounts = accounts
+        self.clock = clock
+
+    # -- seeing ----------------------------------------------------------------------------
+
+    def inventory(self, viewer: Viewer) -> dict[str, Any]:
+        """Every category kept about the viewer, with what, why, how long and how many."""
+        with self.catalogue.reading() as conn:
+            rows = my_data_store.count_rows(conn, viewer.user_id)
+        return inventory.inventory(my_data_store.personal_tables(), rows)
+
+    def processing_record(self, viewer: Viewer) -> dict[str, Any]:
+        viewer.require_admin()
+        return inventory.processing_record(my_data_store.personal_tables())
+
+    def privacy(self, viewer: Viewer) -> dict[str, Any]:
+        with self.catalogue.reading() as conn:
+            choices = my_data_store.privacy_choices(conn, viewer.user_id)
+        return _choices_json(choices)
+
+    def set_privacy(
+        self, viewer: Viewer, pause_history: bool, retention_days: object
+    ) -> dict[str, Any]:
+        """Pause or resume history and set how many days of it to keep (None: all); a new
+        limit applies at once."""
+        days = retention.check_retention_days(retention_days)
+        now = self.clock()
+        with self.catalogue.writing() as conn:
+            choices = my_data_store.put_privacy_choices(
+                conn, viewer.user_id, pause_history, days, now
+            )
+            cutoff = retention.history_cutoff(choices, now)
+            pruned = (
+                0 if cutoff is None else my_data_store.prune_history(conn, viewer.user_id, cutoff)
+            )
+        if pruned:
+            self.catalogue.checkpoint()
+        return _choices_json(choices)
+
+    # -- taking ----------------------------------------------------------------------------
+
+    def export(self, viewer: Viewer) -> dict[str, Any]:
+        """Everything kept about the viewer, as one document (privacy.export)."""
+        with self.catalogue.reading() as conn:
+            return self._export(conn, viewer.user_id)
+
+    def export_user(self, viewer: Viewer, user: str) -> dict[str, Any]:
+        """The same for any user, by name or id: the host's command line only."""
+        viewer.require_admin()
+        with self.catalogue.reading() as conn:
+            return self._export(conn, account_store.user_info(conn, user).id)
+
+    def _export(self, conn: Connection, user_id: str) -> dict[str, Any]:
+        account = my_data_store.account(conn, user_id)
+        if account is None:
+            raise NotFoundError("no such user")
+        choices = my_data_store.privacy_choices(conn, user_id)
+        return export.build_export(
+            exported_at=self.clock(),
+            account=account,
+            devices=my_data_store.tokens(conn, user_id),
+            grants=my_data_store.grants(conn, user_id),
+            item_state=my_data_store.item_states(conn, user_id),
+            plays=my_data_store.plays(conn, user_id),
+            playlists=my_data_store.playlists(conn, user_id),
+            pause_history=choices.pause_history,
+            history_retention_days=choices.history_retention_days,
+        )
+
+    def history_csv(self, viewer: Viewer) -> str:
+        with self.catalogue.reading() as conn:
+            return export.history_csv(my_data_store.plays(conn, viewer.user_id))
+
+    # -- erasing ---------------------------------------------------------------------------
+
+    def erase(
+        self, viewer: Viewer, category: str, *, keep_token_id: str | None = None
+    ) -> dict[str, Any]:
+        """Erase one category of the viewer's data now; ``keep_token_id`` is the sign-in
+        making the request, which erasing devices leaves in place."""
+        return self._erase(viewer.user_id, erase.erasable(category), keep_token_id)
+
+    def erase_user_category(self, viewer: Viewer, user: str, category: str) -> dict[str, Any]:
+        """The same for any user (the host's command line): every sign-in goes."""
+        viewer.require_admin()
+        chosen = erase.erasable(category)
+        with self.catalogue.reading() as conn:
+            user_id = account_store.user_info(conn, user).id
+        return self._erase(user_id, chosen, None)
+
+    def _erase(self, user_id: str, category: Category, keep: str | None) -> dict[str, Any]:
+        with self.catalogue.writing() as conn:
+            if category is Category.HISTORY:
+                rows = my_data_store.erase_history(conn, user_id)
+            elif category is Category.RESUME_POINTS:
+                rows = my_data_store.erase_resume_points(conn, user_id)
+            elif category is Category.RATINGS:
+                rows = my_data_store.erase_ratings(conn, user_id)
+            elif category is Category.PLAYLISTS:
+                rows = my_data_store.erase_playlists(conn, user_id)
+            else:
+                rows = my_data_store.erase_tokens(conn, user_id, keep)
+        if category is Category.DEVICES:
+            self.accounts.recent_viewers.clear()
+        complete = self.catalogue.checkpoint()
+        log.info("erased %s of user %s (%d rows)", category.value, user_id, rows)
+        return {
+            "category": category.value,
+            "erased": erase.ERASABLE[category],
+            "rows": rows,
+            "log_truncated": complete,
+        }
+
+    def delete_account(self, viewer: Viewer, password: str, source: str) -> None:
+        """Delete the viewer's own account and everything kept about them, once they
+        have given their password again (a stolen session alone cannot do it). Wrong
+        passwords count towards the sign-in limit like any other."""
+        key = name_key(viewer.name)
+        self.accounts.limiter.check(key, source)
+        with self.catalogue.reading() as conn:
+            stored = account_store.find_user(conn, viewer.name)
+        if stored is None or stored.id != viewer.user_id:
+            raise AuthenticationError("invalid or revoked token")
+        if not self.accounts.hasher.verify(stored.password_hash, password):
+            self.accounts.limiter.failed(key, source)
+            raise PermissionDeniedError("wrong password")
+        self.accounts.limiter.succeeded(key, source)
+        self._delete(viewer.user_id, viewer.is_admin)
+
+    def delete_user(self, viewer: Viewer, user: str) -> None:
+        """Delete any user's account and data (the host's command line)."""
+        viewer.require_admin()
+        with self.catalogue.reading() as conn:
+            info = account_store.user_info(conn, user)
+        self._delete(info.id, info.role.value == "admin" and not info.disabled)
+
+    def _delete(self, user_id: str, counts_as_admin: bool) -> None:
+        with self.catalogue.writing() as conn:
+            # Checked inside the write transaction: two admins cannot both leave.
+            others = account_store.count_admins(conn) - (1 if counts_as_admin else 0)
+            erase.check_account_erasure(counts_as_admin, others)
+            rows = my_data_store.erase_account(conn, user_id)
+        self.accounts.recent_viewers.clear()
+        self.catalogue.checkpoint()
+        log.info("deleted user %s with all their data (%d rows)", user_id, rows)
+
+    # -- retention -------------------------------------------------------------------------
+
+    def apply_retention(self) -> int:
+        """Delete every play older than its user's retention limit; how many went. The
+        server can run it as often as it likes (``parlour privacy retention``)."""
+        now = self.clock()
+        removed = 0
+        with self.catalogue.writing() as conn:
+            for user_id, choices in my_data_store.retention_limits(conn):
+                cutoff = retention.history_cutoff(choices, now)
+                if cutoff is not None:
+                    removed += my_data_store.prune_history(conn, user_id, cutoff)
+        if removed:
+            self.catalogue.checkpoint()
+        return removed
+
+
+def _choices_json(choices: my_data_store.PrivacyChoices) -> dict[str, Any]:
+    return {
+        "pause_history": choices.pause_history,
+        "history_retention_days": choices.history_retention_days,
+        "updated_at": choices.updated_at,
+        "admin_can_see": ADMIN_CAN_SEE,
+    }
