@@ -39,7 +39,7 @@ def test_every_built_in_profile_can_take_what_the_server_makes() -> None:
         assert "aac" in profile.hls_audio_codecs
         assert profile.hls_audio_codecs <= profile.audio_codecs
         assert profile.audio_transcode_format in profile.audio_codecs
-        assert 1 <= profile.max_audio_channels <= 8
+        assert profile.max_audio_channels >= 2  # the stereo AAC the server makes fits
 
 
 def test_chromium_plays_the_open_codecs_and_matroska_but_not_hevc() -> None:
