@@ -12,6 +12,7 @@ from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
 from parlour.services.application import Parlour
 from parlour.services.catalog import CatalogService
+from parlour.services.consent import ConsentService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
 from parlour.services.media_links import MediaLinks
@@ -71,5 +72,6 @@ def build(settings: Settings) -> Parlour:
         scan_jobs=ScanJobs(scanner),
         watcher=LibraryWatcher(scanner),
         my_data=MyDataService(catalogue, accounts),
+        consent=ConsentService(catalogue),
         egress=gate,
     )

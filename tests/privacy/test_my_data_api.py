@@ -89,6 +89,9 @@ def _activity(served: Served, who: dict[str, str], tracks: list[str], label: str
     served.ok("PUT", f"/api/v1/items/{tracks[2]}/rating", who, json={"rating": 7})
     body = {"name": f"{label} list", "kind": "music", "comment": label, "items": tracks[:3]}
     served.ok("POST", "/api/v1/playlists", who, json=body)
+    for given in (True, False):  # a consent, then its withdrawal: two records
+        answer = {"scope": "personal_usage", "given": given}
+        served.ok("POST", "/api/v1/me/consents", who, json=answer)
 
 
 def test_the_inventory_lists_every_category_with_the_callers_row_counts(served: Served) -> None:
@@ -100,7 +103,7 @@ def test_the_inventory_lists_every_category_with_the_callers_row_counts(served: 
         categories
     )
     assert categories["account"]["rows"] == {"users": 1}
-    assert categories["consents"]["stored_in"] == []
+    assert categories["consents"]["stored_in"] == ["consent_records"]
 
 
 def test_the_export_holds_every_row_about_the_caller_and_none_about_others(
@@ -144,6 +147,9 @@ def test_the_export_holds_every_row_about_the_caller_and_none_about_others(
     entries = [entry for playlist in document["playlists"] for entry in playlist["entries"]]
     assert table("playlist_entries", "id", "item_id") == section(entries, "id", "item_id")
     assert len(entries) == 3
+    consents = ("scope", "policy_version", "notice_hash", "given", "recorded_at")
+    assert table("consent_records", *consents) == section(document["consent_records"], *consents)
+    assert [r["given"] for r in document["consent_records"]] == [True, False]
     assert all("token_hash" not in device for device in document["devices"])
 
     # Nothing of Bob's: not his id, his tokens, his playlists or his playlist entries.
@@ -231,6 +237,7 @@ def test_deleting_an_account_erases_every_row_and_every_trace(served: Served) ->
         json={"pause_history": False, "history_retention_days": 400},
     )
     assert name.encode() in served.files()
+    assert len(served.rows("consent_records", frank_id)) == 2
     wrong = served.call("DELETE", "/api/v1/me", frank, json={"password": "not-franks"})
     assert wrong.status_code == 403
     gone = served.call("DELETE", "/api/v1/me", frank, json={"password": "frank-password"})

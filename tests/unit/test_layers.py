@@ -50,6 +50,7 @@ LAYERS = (
             "parlour.cli",
             "parlour.cli_outbound",
             "parlour.cli_my_data",
+            "parlour.cli_consent",
             "parlour.app",
             "parlour.__main__",
         ),

@@ -24,6 +24,7 @@ SECTIONS: dict[str, str] = {
     "playlists": "playlists",
     "playlist_entries": "playlists",
     "user_privacy": "privacy_choices",
+    "consent_records": "consent_records",
 }
 
 _TIME = {"type": "integer", "description": "Unix time in seconds"}
@@ -119,7 +120,20 @@ SCHEMA_BODY: dict[str, Any] = _object(
                 "history_retention_days": {"type": ["integer", "null"], "minimum": 1},
             }
         ),
-        "consent_records": {"type": "array", "maxItems": 0, "description": "none kept yet"},
+        "consent_records": _list(
+            _object(
+                {
+                    "scope": _TEXT,
+                    "subject_kind": {"const": "user"},
+                    "policy_version": {"type": "integer", "minimum": 1},
+                    "payload_schema_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "notice_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "given": {"type": "boolean"},
+                    "channel": {"enum": ["api", "cli"]},
+                    "recorded_at": _TIME,
+                }
+            )
+        ),
     }
 )
 
@@ -150,6 +164,7 @@ def build_export(
     playlists: Sequence[Mapping[str, Any]],
     pause_history: bool,
     history_retention_days: int | None,
+    consents: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -167,7 +182,7 @@ def build_export(
             "pause_history": pause_history,
             "history_retention_days": history_retention_days,
         },
-        "consent_records": [],
+        "consent_records": [dict(record) for record in consents],  # oldest first
     }
 
 

@@ -142,12 +142,14 @@ CATEGORIES: tuple[CategoryInfo, ...] = (
     CategoryInfo(
         Category.CONSENTS,
         "Consent records",
-        "none yet: no feature asks for consent, and nothing about users is sent anywhere",
-        "proving what a user agreed to, once a feature asks",
-        "not applicable",
-        (),
-        "nothing stored yet",
-        "consent (once a feature asks for it)",
+        "each answer the user gave to a usage-report scope: the scope, yes or no, the"
+        " policy version, hashes of the fields and of the notice they were shown, how"
+        " (API or command line) and when",
+        "proving what the user agreed to, and when (GDPR Art. 7(1)); nothing is sent yet",
+        "never changed; kept until the account is deleted, which removes them",
+        ("consent_records",),
+        None,
+        "legal obligation to show consent (Art. 7(1))",
     ),
     CategoryInfo(
         Category.LOGIN_EVENTS,

@@ -7,6 +7,7 @@ from parlour.privacy.egress import EgressGate
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
 from parlour.services.catalog import CatalogService
+from parlour.services.consent import ConsentService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
 from parlour.services.media_links import MediaLinks
@@ -41,6 +42,7 @@ class Parlour:
     scan_jobs: ScanJobs
     watcher: LibraryWatcher
     my_data: MyDataService
+    consent: ConsentService
     egress: EgressGate  # the outbound gate this process runs under, and its counters
 
     def close(self) -> None:

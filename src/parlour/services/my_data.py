@@ -17,7 +17,7 @@ from parlour.domain.errors import AuthenticationError, NotFoundError, Permission
 from parlour.privacy import erase, export, inventory, retention
 from parlour.privacy.inventory import Category
 from parlour.services.accounts import AccountService
-from parlour.storage import account_store, my_data_store
+from parlour.storage import account_store, consent_store, my_data_store
 from parlour.storage.engine import Catalogue
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ class MyDataService:
             playlists=my_data_store.playlists(conn, user_id),
             pause_history=choices.pause_history,
             history_retention_days=choices.history_retention_days,
+            consents=[record.as_json() for record in consent_store.records(conn, user_id)],
         )
 
     def history_csv(self, viewer: Viewer) -> str:

@@ -24,6 +24,10 @@ from sqlalchemy import (
 
 from parlour.storage import schema as s
 
+# Tables whose triggers refuse deletes while the user exists (consent records are
+# append-only): their rows go by the cascade once the account row is deleted.
+GO_WITH_ACCOUNT = frozenset({"consent_records"})
+
 # Columns never read out of the catalogue for a person: they are credentials.
 SECRET_COLUMNS = frozenset({("users", "password_hash"), ("auth_tokens", "token_hash")})
 
@@ -285,12 +289,27 @@ def erase_tokens(conn: Connection, user_id: str, keep_token_id: str | None) -> i
 
 def erase_account(conn: Connection, user_id: str) -> int:
     """Every row of every personal table that belongs to the user, children first, and
-    the account last (not left to the cascades: each table is emptied explicitly)."""
+    the account last (not left to the cascades: each table is emptied explicitly, but
+    for the append-only ones in ``GO_WITH_ACCOUNT``, which the account's cascade empties
+    and which are then checked empty)."""
     links = personal_tables()
     removed = 0
     for name in reversed(list(links)):
         table = s.metadata.tables[name]
-        removed += conn.execute(delete(table).where(_owned(table, user_id, links))).rowcount
+        mine = _owned(table, user_id, links)
+        if name in GO_WITH_ACCOUNT:
+            removed += int(
+                conn.execute(select(func.count()).select_from(table).where(mine)).scalar_one()
+            )
+            continue
+        removed += conn.execute(delete(table).where(mine)).rowcount
+    for name in GO_WITH_ACCOUNT:  # fail loudly rather than leave a record behind
+        table = s.metadata.tables[name]
+        left = conn.execute(
+            select(func.count()).select_from(table).where(_owned(table, user_id, links))
+        ).scalar_one()
+        if left:
+            raise RuntimeError(f"{left} rows of {name} outlived the account {user_id}")
     return removed
 
 

@@ -521,3 +521,24 @@ user_privacy = Table(
     Column("history_retention_days", Integer),  # None: kept until the user erases it
     Column("updated_at", BigInteger, nullable=False),
 )
+
+# Every consent decision ever made (services.consent): append-only, so that what was
+# agreed to, and when, can be shown later (P-04). A user's rows go with their account
+# (the foreign key cascades); the instance's rows (subject_id NULL) are never deleted.
+# Migration 0005 adds SQLite triggers that refuse UPDATE and refuse DELETE while the
+# subject still exists.
+consent_records = Table(
+    "consent_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # later rows: later ids
+    Column("subject_kind", String(8), nullable=False),  # "instance" | "user"
+    _ref("subject_id", "users.id", nullable=True, indexed=False),  # None: the instance
+    Column("scope", String(32), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("payload_schema_hash", String(64), nullable=False),
+    Column("notice_hash", String(64), nullable=False),
+    Column("given", Boolean, nullable=False),
+    Column("channel", String(8), nullable=False),  # "api" | "cli"
+    Column("recorded_at", BigInteger, nullable=False),
+    Index("ix_consent_records_subject", "subject_id", "scope", "id"),
+)

@@ -79,10 +79,11 @@ def test_the_export_covers_every_table_holding_user_data() -> None:
     assert set(export.SECTIONS.values()) <= set(export.SCHEMA_BODY["properties"])
 
 
-def test_inventory_states_consents_and_login_events_even_though_none_are_stored() -> None:
+def test_inventory_claims_consent_records_and_states_login_events_kept_in_memory() -> None:
     categories = {c["category"]: c for c in inventory.inventory(personal_tables())["categories"]}
-    assert categories["consents"]["stored_in"] == []
-    assert categories["consents"]["elsewhere"] == "nothing stored yet"
+    assert categories["consents"]["stored_in"] == ["consent_records"]
+    assert "account is deleted" in categories["consents"]["retention"]
+    assert categories["login-events"]["stored_in"] == []
     assert "15 minutes" in categories["login-events"]["retention"]
     assert all(c["what"] and c["why"] and c["retention"] for c in categories.values())
 

@@ -22,6 +22,7 @@ from parlour.frontends.web import (
     activity,
     admin,
     browse,
+    consent,
     images,
     my_data,
     outbound,
@@ -160,6 +161,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         *admin.ROUTES,
         *outbound.ROUTES,
         *my_data.ROUTES,
+        *consent.ROUTES,
     ]
     hosts = HostAllowList(parlour.settings.allowed_hosts)
     app = Starlette(

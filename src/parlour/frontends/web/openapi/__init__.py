@@ -19,6 +19,7 @@ from parlour.frontends.web.openapi import (
     activity,
     admin,
     browse,
+    consent,
     delivery,
     my_data,
     outbound,
@@ -30,7 +31,7 @@ from parlour.frontends.web.openapi.schemas import SCHEMAS
 
 def _paths() -> dict[str, dict[str, Operation]]:
     found: dict[str, dict[str, Operation]] = {}
-    for area in (accounts, browse, activity, playback, delivery, admin, outbound, my_data):
+    for area in (accounts, browse, activity, playback, delivery, admin, outbound, my_data, consent):
         for path, operations in area.operations().items():
             found.setdefault(path, {}).update(with_path_parameters(path, operations))
     return found
