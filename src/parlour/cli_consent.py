@@ -9,13 +9,13 @@ from typing import Any
 
 import orjson
 
+from parlour.app import build
 from parlour.domain.accounts import HOST
+from parlour.settings import load_settings
 
 
 def cmd_consents(args: argparse.Namespace) -> int:
-    from parlour.cli import _open  # noqa: PLC0415 - cli imports this module
-
-    parlour = _open(args)
+    parlour = build(load_settings(args.data_dir))
     try:
         state = parlour.consent.instance(HOST)
     finally:

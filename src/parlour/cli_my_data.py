@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from parlour.app import build
 from parlour.domain.accounts import HOST
 from parlour.privacy.erase import ERASABLE
+from parlour.settings import load_settings
 
 if TYPE_CHECKING:
     from parlour.services.application import Parlour
 
 
 def _open(args: argparse.Namespace) -> Parlour:
-    from parlour.cli import _open as open_parlour  # noqa: PLC0415 - cli imports this module
-
-    return open_parlour(args)
+    return build(load_settings(args.data_dir))
 
 
 def cmd_inventory(args: argparse.Namespace) -> int:

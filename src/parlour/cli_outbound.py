@@ -8,14 +8,13 @@ from typing import Any
 
 import orjson
 
+from parlour.app import build
 from parlour.privacy.egress import report
+from parlour.settings import load_settings
 
 
 def cmd_privacy_report(args: argparse.Namespace) -> int:
-    # cli imports this module: its _open is fetched when the command runs.
-    from parlour.cli import _open  # noqa: PLC0415
-
-    parlour = _open(args)
+    parlour = build(load_settings(args.data_dir))
     try:
         found = report(parlour.egress)
     finally:
