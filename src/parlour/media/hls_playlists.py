@@ -6,7 +6,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parlour.media.decision import AudioPlan
 from parlour.media.hls_plan import HlsPlan, VideoRendition, audio_bitrate, audio_codecs
 
 MEDIA_TYPE = "application/vnd.apple.mpegurl"
@@ -74,12 +73,12 @@ def _language_attributes(language: str | None, title: str | None, fallback: str)
 def master(plan: HlsPlan, subtitles: Sequence[SubtitleRendition]) -> str:
     """The master playlist; URIs are relative to it."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:4", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    default_audio = _default_audio(plan.audio)
     for number, audio in enumerate(plan.audio):
+        # The plan lists the chosen audio track first: it is the default.
         lines.append(
             '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",'
             + _language_attributes(audio.language, audio.title, f"Audio {number + 1}")
-            + f",DEFAULT={'YES' if number == default_audio else 'NO'},AUTOSELECT=YES"
+            + f",DEFAULT={'YES' if number == 0 else 'NO'},AUTOSELECT=YES"
             + f',CHANNELS="{audio.channels}",URI="a/{number}.m3u8"'
         )
     for number, subtitle in enumerate(subtitles):
@@ -111,11 +110,6 @@ def _peak(rendition: VideoRendition) -> int:
     # Transcodes are held to 1.5 times their average (maxrate); a copied stream's peaks are
     # unknown, so allow twice its average.
     return int(rendition.bitrate * (2 if rendition.copy else 1.5))
-
-
-def _default_audio(audio: Sequence[AudioPlan]) -> int:
-    # The plan lists the chosen audio first.
-    return 0 if audio else -1
 
 
 def media(plan: HlsPlan, segment_s: int, prefix: str) -> str:

@@ -16,7 +16,6 @@ player, and the rules that bound them.
   ``COPY_JOBS_PER_SLOT`` jobs per slot run at all.
 """
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -271,7 +270,3 @@ class HlsSessions:
 
     def running_jobs(self) -> int:
         return sum(1 for s in self.sessions.values() if s.job is not None and s.job.running)
-
-
-def segment_root(cache_dir: Path) -> Path:
-    return Path(os.path.join(cache_dir, "hls"))
