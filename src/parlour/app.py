@@ -22,6 +22,7 @@ from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
 from parlour.services.setup import FirstRunSetup
 from parlour.services.streaming import StreamingService
+from parlour.services.usage_reports import UsageReports
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
 from parlour.storage.engine import Catalogue
@@ -51,6 +52,7 @@ def build(settings: Settings) -> Parlour:
         settings.hls_cache_mb * 2**20,
         settings.ffmpeg_path,
     )
+    reports = UsageReports(catalogue, gate, settings.usage_report_endpoint, slots)
     return Parlour(
         settings=settings,
         catalogue=catalogue,
@@ -72,6 +74,7 @@ def build(settings: Settings) -> Parlour:
         scan_jobs=ScanJobs(scanner),
         watcher=LibraryWatcher(scanner),
         my_data=MyDataService(catalogue, accounts),
-        consent=ConsentService(catalogue),
+        consent=ConsentService(catalogue, reports),
+        usage_reports=reports,
         egress=gate,
     )

@@ -177,6 +177,7 @@ PUBLIC_ANSWERS = {
     ("GET", "/api/v1/setup"): 200,
     ("POST", "/api/v1/setup"): 404,
     ("GET", "/api/v1/openapi.json"): 200,
+    ("GET", "/api/v1/export/{secret}"): 404,  # no such link (P-10)
 }
 # Enough for any admin route's body to parse, so that the answer is the access check's.
 ADMIN_BODY = {

@@ -36,8 +36,7 @@ def _rows(parlour: Parlour) -> int:
 def test_on_a_fresh_catalogue_every_scope_is_off_and_nothing_is_recorded(
     parlour: Parlour,
 ) -> None:
-    """PR-01. There is no install id to look for: none exists until report sending
-    (which is not built yet) makes one on the first consented send."""
+    """PR-01: and no install id exists (the first consented report makes one)."""
     alice = _user(parlour, "alice")
     assert _rows(parlour) == 0
     for scope in SCOPES:
@@ -51,7 +50,10 @@ def test_on_a_fresh_catalogue_every_scope_is_off_and_nothing_is_recorded(
     assert mine["pending"] == ["personal_usage"]
     assert mine["prompt_version"] == POLICY_VERSION
     assert not mine["scopes"][0]["given"]
-    assert "install_id" not in {c.name for t in s.metadata.tables.values() for c in t.columns}
+    with parlour.catalogue.reading() as conn:
+        assert conn.execute(select(s.instance_state.c.key)).all() == []
+        assert conn.execute(select(s.usage_report_outbox.c.id)).all() == []
+    assert parlour.usage_reports.state(HOST)["install_id"] is None
 
 
 def test_records_cannot_be_changed_or_deleted_while_their_subject_exists(
@@ -123,7 +125,8 @@ def test_a_new_policy_version_suspends_every_consent_and_asks_once(parlour: Parl
     parlour.consent.decide_mine(alice, "personal_usage", True)
     for scope in ("instance_basics", "library_counts"):
         parlour.consent.decide_instance(HOST, scope, True)
-    bumped = ConsentService(parlour.catalogue, Policy(POLICY_VERSION + 1, CURRENT.scopes))
+    reports = parlour.usage_reports
+    bumped = ConsentService(parlour.catalogue, reports, Policy(POLICY_VERSION + 1, CURRENT.scopes))
     for subject, scope in ((alice.user_id, "personal_usage"), (None, "instance_basics")):
         assert parlour.consent.allowed(subject, scope)
         assert not bumped.allowed(subject, scope)
@@ -141,9 +144,10 @@ def test_a_new_policy_version_suspends_every_consent_and_asks_once(parlour: Parl
         )
         for scope in CURRENT.scopes
     )  # fmt: skip
-    assert not ConsentService(parlour.catalogue, Policy(POLICY_VERSION, changed)).allowed(
-        None, "library_counts"
+    changed_terms = ConsentService(
+        parlour.catalogue, parlour.usage_reports, Policy(POLICY_VERSION, changed)
     )
+    assert not changed_terms.allowed(None, "library_counts")
 
 
 def test_a_child_profile_is_never_asked_and_cannot_consent(parlour: Parlour) -> None:

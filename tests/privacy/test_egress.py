@@ -115,5 +115,9 @@ def test_p16_privacy_report_lists_every_feature_with_hosts_fields_and_counts(
     lines = switched_on.stdout.splitlines()
     assert "usage_reports: enabled" in lines
     assert "    hosts: reports.example" in lines
-    assert any(line.startswith("    sends: schema_version, instance_id") for line in lines)
+    assert any(
+        line.startswith("    sends: schema, schema_version, policy_version, install_id, scopes,")
+        and "scopes.personal_usage.plays_per_week_band" in line
+        for line in lines
+    )
     assert "k=1" not in switched_on.stdout  # the host is shown, never the URL's query

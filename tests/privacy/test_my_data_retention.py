@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from parlour.domain.accounts import HOST
 from parlour.privacy.retention import DAY_S
+from parlour.services import accounts
 from parlour.services.application import Parlour
 from parlour.storage import my_data_store
 from parlour.storage import schema as s
@@ -63,6 +64,33 @@ def test_retention_removes_only_plays_older_than_the_users_limit(
         assert app.my_data.apply_retention() == 0  # nothing more to do
     finally:
         app.close()
+
+
+def test_retention_removes_sign_ins_idle_past_their_limit_even_if_never_used_again(
+    parlour: Parlour,
+) -> None:
+    """P-12 and PR-08: a browser session idle 30 days and a device idle 90 go, whether
+    or not anyone presents them again; a live one stays."""
+    parlour.accounts.add_user(HOST, "alice", "alice-password")
+    _, viewer = parlour.accounts.login("alice", "alice-password", "127.0.0.1")
+    parlour.accounts.issue_token(viewer.user_id, device="phone")
+    now = int(time.time())
+    clock = [now]
+    parlour.my_data.clock = lambda: clock[0]
+
+    def kinds() -> list[str]:
+        with parlour.catalogue.reading() as conn:
+            found = conn.execute(select(s.auth_tokens.c.kind).order_by(s.auth_tokens.c.kind))
+            return list(found.scalars())
+
+    parlour.my_data.apply_retention()
+    assert kinds() == ["device", "session"]
+    clock[0] = now + accounts.SESSION_IDLE_S + 60
+    parlour.my_data.apply_retention()
+    assert kinds() == ["device"]
+    clock[0] = now + accounts.DEVICE_IDLE_S + 60
+    parlour.my_data.apply_retention()
+    assert kinds() == []
 
 
 def test_the_admin_exports_and_erases_a_user_from_the_command_line(

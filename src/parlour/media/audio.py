@@ -57,12 +57,14 @@ class TranscodeSlots:
     def __init__(self, count: int) -> None:
         self.count = count
         self._free = threading.BoundedSemaphore(count)
+        self.taken = 0  # transcodes started since the server started (usage reports)
 
     def take(self) -> "Slot":
         if not self._free.acquire(blocking=False):
             raise BusyError(
                 f"all {self.count} transcoding slots are busy; try again shortly", RETRY_AFTER_S
             )
+        self.taken += 1  # under the GIL; a lost increment would only blur a yes/no
         return Slot(self._free)
 
 

@@ -16,7 +16,10 @@ ERASABLE: dict[Category, str] = {
     Category.RESUME_POINTS: "resume points and watched marks",
     Category.RATINGS: "ratings and favourites",
     Category.PLAYLISTS: "every playlist with its entries",
-    Category.DEVICES: "every session and device token but the one making the request",
+    Category.DEVICES: (
+        "every session and device token but the one making the request, and every export"
+        " download link"
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """The export (P-10, PR-06): everything kept about one user as one versioned JSON
-document, its JSON Schema, and the play history as CSV.
+document, its JSON Schema, the play history as CSV, and the rules of the links that
+download either without signing in (single-use, 24 hours).
 
 ``SECTIONS`` says which part of the document carries each table that holds data about
 users; a test holds it equal to the schema's personal tables, so a new table is exported
@@ -11,6 +12,8 @@ import io
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
+
+from parlour.domain.errors import InvalidInputError
 
 FORMAT = "parlour-my-data"
 VERSION = 1
@@ -25,7 +28,12 @@ SECTIONS: dict[str, str] = {
     "playlist_entries": "playlists",
     "user_privacy": "privacy_choices",
     "consent_records": "consent_records",
+    "export_links": "export_links",
 }
+
+LINK_LIFETIME_S = 24 * 3600  # a download link expires a day after it was made
+LINK_FORMATS = ("json", "csv")  # the whole document, or the play history as CSV
+MAX_LINKS = 10  # live links per user; a new one beyond these replaces the oldest
 
 _TIME = {"type": "integer", "description": "Unix time in seconds"}
 _NULL_TIME = {"type": ["integer", "null"], "description": "Unix time in seconds"}
@@ -134,6 +142,11 @@ SCHEMA_BODY: dict[str, Any] = _object(
                 }
             )
         ),
+        "export_links": _list(
+            _object(
+                {"format": {"enum": list(LINK_FORMATS)}, "created_at": _TIME, "expires_at": _TIME}
+            )
+        ),
     }
 )
 
@@ -165,6 +178,7 @@ def build_export(
     pause_history: bool,
     history_retention_days: int | None,
     consents: Sequence[Mapping[str, Any]],
+    links: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -183,7 +197,15 @@ def build_export(
             "history_retention_days": history_retention_days,
         },
         "consent_records": [dict(record) for record in consents],  # oldest first
+        "export_links": [dict(link) for link in links],  # times only: no secret, no hash
     }
+
+
+def check_link_format(value: object) -> str:
+    """The format a new download link is for; InvalidInputError for any other."""
+    if not isinstance(value, str) or value not in LINK_FORMATS:
+        raise InvalidInputError("'format' must be one of: " + ", ".join(LINK_FORMATS))
+    return value
 
 
 HISTORY_CSV_COLUMNS = ("played_at_utc", "played_at", "item_id", "kind")

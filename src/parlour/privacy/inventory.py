@@ -15,7 +15,7 @@ from typing import Any
 
 class Category(StrEnum):
     ACCOUNT = "account"
-    DEVICES = "devices"  # sessions and device tokens
+    DEVICES = "devices"  # sessions, device tokens and export download links
     GRANTS = "grants"
     RESUME_POINTS = "resume-points"  # and watched marks
     RATINGS = "ratings"  # and favourites
@@ -68,13 +68,17 @@ CATEGORIES: tuple[CategoryInfo, ...] = (
     ),
     CategoryInfo(
         Category.DEVICES,
-        "Sessions and devices",
+        "Sessions, devices and export links",
         "each sign-in: kind (browser session or named device), the device label, when it"
-        " was made, last used and expires; the token itself only as a keyed hash",
-        "staying signed in; listing and revoking devices",
+        " was made, last used and expires; each link to download your export: its format"
+        " and when it was made and expires; tokens and links only as keyed hashes",
+        "staying signed in; listing and revoking devices; downloading your export without"
+        " signing in again",
         "sessions: 30 days idle, 90 days at most; device tokens: 90 days idle; removed on"
-        " sign-out, password change, disabling, or erasing this category",
-        ("auth_tokens",),
+        " sign-out, password change, disabling, or erasing this category; export links:"
+        " until used once or 24 hours, and removed on password change, disabling or"
+        " erasing this category",
+        ("auth_tokens", "export_links"),
         None,
         _SERVICE,
     ),

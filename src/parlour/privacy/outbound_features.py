@@ -6,6 +6,9 @@ from enum import Enum
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from parlour.privacy.policy import CURRENT
+from parlour.privacy.usage_report import declared_fields
+
 
 class OutboundSettings(Protocol):
     """The settings the gate reads (``parlour.settings.Settings`` has them; this layer
@@ -43,17 +46,9 @@ class OutboundFeature:
         return self.state is FeatureState.ENABLED
 
 
-# What a usage report would carry: instance facts, no user's data. The sender (a later
-# change) must serialise exactly these; the consent screen shows them.
-USAGE_REPORT_FIELDS = (
-    "schema_version",
-    "instance_id",
-    "parlour_version",
-    "python_version",
-    "platform",
-    "library_counts",
-    "user_count",
-)
+# What a usage report can carry: the envelope and every scope's fields (each scope only
+# when its consent counts; ``privacy.usage_report`` refuses any other field).
+USAGE_REPORT_FIELDS = declared_fields(CURRENT)
 
 
 def endpoint_host(url: str | None) -> str | None:
@@ -74,8 +69,9 @@ def declare_features(settings: OutboundSettings) -> tuple[OutboundFeature, ...]:
         OutboundFeature(
             name="usage_reports",
             description=(
-                "Instance usage reports (no personal data) sent to the endpoint the admin"
-                " configures in usage_report_endpoint; there is no default destination."
+                "Usage reports sent once a day to the endpoint the admin configures in"
+                " usage_report_endpoint (there is no default destination), carrying only"
+                " the scopes the admin (instance) or each person (their own) agreed to."
             ),
             state=FeatureState.ENABLED if reports_on else FeatureState.DISABLED,
             hosts=(host,) if host else (),

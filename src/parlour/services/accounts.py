@@ -18,7 +18,7 @@ from parlour.domain.ratings import check_max_rating
 from parlour.secrets import Secrets
 from parlour.services.credentials import LoginLimiter, PasswordHasher, new_token, token_digest
 from parlour.services.viewer_cache import ViewerCache
-from parlour.storage import account_store, library_store
+from parlour.storage import account_store, export_link_store, library_store
 from parlour.storage.engine import Catalogue
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,8 @@ class AccountService:
         return info
 
     def change_password(self, viewer: Viewer, user: str, password: str) -> None:
-        """Set a new password and sign the user out everywhere (an admin, or the user)."""
+        """Set a new password and sign the user out everywhere (an admin, or the user);
+        the user's export download links die too."""
         if not viewer.is_admin and user != viewer.user_id:
             raise PermissionDeniedError("only an admin may change another user's password")
         _check_password(password)
@@ -101,6 +102,7 @@ class AccountService:
             info = account_store.user_info(conn, user)
             account_store.set_password_hash(conn, info.id, password_hash, _now())
             account_store.delete_tokens_of(conn, info.id)
+            export_link_store.delete_links_of(conn, info.id)
         self.recent_viewers.clear()
 
     def set_disabled(self, viewer: Viewer, user: str, disabled: bool) -> None:
@@ -110,6 +112,7 @@ class AccountService:
             account_store.set_disabled(conn, info.id, disabled)
             if disabled:
                 account_store.delete_tokens_of(conn, info.id)
+                export_link_store.delete_links_of(conn, info.id)
         self.recent_viewers.clear()
 
     # -- signing in ----------------------------------------------------------------------

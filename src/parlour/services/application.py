@@ -17,6 +17,7 @@ from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
 from parlour.services.setup import FirstRunSetup
 from parlour.services.streaming import StreamingService
+from parlour.services.usage_reports import UsageReports
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
 from parlour.storage.engine import Catalogue
@@ -43,6 +44,7 @@ class Parlour:
     watcher: LibraryWatcher
     my_data: MyDataService
     consent: ConsentService
+    usage_reports: UsageReports
     egress: EgressGate  # the outbound gate this process runs under, and its counters
 
     def close(self) -> None:

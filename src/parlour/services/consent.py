@@ -3,14 +3,15 @@
 A person answers only for themself (the user id is always the viewer's own; no call takes
 another user's); the instance's scopes need an admin (P-08). Withdrawing is the same call
 with ``given`` false. The rules live in ``privacy.consent`` and ``privacy.policy``; the
-rows in ``storage.consent_store``. Sending reports does not exist yet, so there is no
-outbox to empty and no install id to delete on withdrawal.
+rows in ``storage.consent_store``. A withdrawal empties the usage-report outbox in the
+same transaction, and an instance withdrawal also deletes the install id (P-06); the
+scope ``"all"`` withdraws every scope the subject decides in one action.
 """
 
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -18,9 +19,12 @@ from parlour.domain.accounts import Viewer
 from parlour.domain.consent import ConsentRecord
 from parlour.domain.errors import InvalidInputError, NotFoundError
 from parlour.privacy import consent
-from parlour.privacy.policy import CURRENT, Policy, SubjectKind
+from parlour.privacy.policy import CURRENT, Policy, Scope, SubjectKind
 from parlour.storage import consent_store
 from parlour.storage.engine import Catalogue
+
+if TYPE_CHECKING:
+    from parlour.services.usage_reports import UsageReports
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +35,14 @@ def _now() -> int:
 
 class ConsentService:
     def __init__(
-        self, catalogue: Catalogue, policy: Policy = CURRENT, clock: Callable[[], int] = _now
+        self,
+        catalogue: Catalogue,
+        reports: "UsageReports",
+        policy: Policy = CURRENT,
+        clock: Callable[[], int] = _now,
     ) -> None:
         self.catalogue = catalogue
+        self.reports = reports
         self.policy = policy
         self.clock = clock
 
@@ -47,14 +56,18 @@ class ConsentService:
         return self._state(SubjectKind.USER, history, child=child)
 
     def decide_mine(self, viewer: Viewer, scope: object, given: object) -> dict[str, Any]:
-        """Give or withdraw the viewer's own consent to one personal scope."""
-        chosen, answer = self.policy.scope(scope), _given(given)
+        """Give or withdraw the viewer's own consent to one personal scope ("all" with
+        ``given`` false withdraws every one)."""
+        answer = _given(given)
         with self.catalogue.writing() as conn:
             child = self._child(conn, viewer.user_id)  # read in the write: no stale profile
-            consent.check_decision(chosen, SubjectKind.USER, given=answer, child=child)
-            self._append(conn, viewer.user_id, chosen.name, answer, "api")
+            for chosen in self._chosen(scope, SubjectKind.USER, answer):
+                consent.check_decision(chosen, SubjectKind.USER, given=answer, child=child)
+                self._append(conn, viewer.user_id, chosen.name, answer, "api")
+            if not answer:
+                self.reports.forget_queued(conn)
             history = consent_store.records(conn, viewer.user_id)
-        log.info("user %s %s %s", viewer.user_id, "gave" if answer else "declined", chosen.name)
+        log.info("user %s %s %s", viewer.user_id, "gave" if answer else "withdrew", scope)
         return self._state(SubjectKind.USER, history, child=child)
 
     # -- the instance's scopes (an admin) --------------------------------------------------
@@ -66,16 +79,46 @@ class ConsentService:
         return self._state(SubjectKind.INSTANCE, history, child=False)
 
     def decide_instance(
-        self, viewer: Viewer, scope: object, given: object, channel: str = "api"
+        self,
+        viewer: Viewer,
+        scope: object,
+        given: object,
+        channel: str = "api",
+        *,
+        request_deletion: object = False,
     ) -> dict[str, Any]:
+        """Give or withdraw the instance's consent to a scope ("all" with ``given`` false
+        withdraws every one). Withdrawing deletes the install id; with
+        ``request_deletion`` the receiver is also asked to forget what it got under it."""
         viewer.require_admin()
-        chosen, answer = self.policy.scope(scope), _given(given)
-        consent.check_decision(chosen, SubjectKind.INSTANCE, given=answer, child=False)
+        answer = _given(given)
+        if not isinstance(request_deletion, bool):
+            raise InvalidInputError("'request_deletion' must be true or false")
+        chosen = self._chosen(scope, SubjectKind.INSTANCE, answer)
+        for each in chosen:
+            consent.check_decision(each, SubjectKind.INSTANCE, given=answer, child=False)
+        old_id = None
         with self.catalogue.writing() as conn:
-            self._append(conn, None, chosen.name, answer, consent.check_channel(channel))
+            for each in chosen:
+                self._append(conn, None, each.name, answer, consent.check_channel(channel))
+            if not answer:
+                self.reports.forget_queued(conn)
+                old_id = self.reports.forget_install_id(conn)
             history = consent_store.records(conn, None)
-        log.info("admin %s %s %s", viewer.user_id, "gave" if answer else "declined", chosen.name)
-        return self._state(SubjectKind.INSTANCE, history, child=False)
+        log.info("admin %s %s %s", viewer.user_id, "gave" if answer else "withdrew", scope)
+        state = self._state(SubjectKind.INSTANCE, history, child=False)
+        state["deletion_request"] = None
+        if request_deletion and old_id is not None:
+            delivery = self.reports.request_deletion(old_id)
+            state["deletion_request"] = {"sent": delivery.ok, "detail": delivery.error}
+        return state
+
+    def _chosen(self, scope: object, subject: SubjectKind, given: bool) -> list[Scope]:
+        if scope == "all":
+            if given:
+                raise InvalidInputError("'all' only withdraws: consent is given scope by scope")
+            return list(self.policy.of(subject))
+        return [self.policy.scope(scope)]
 
     def allowed(self, subject_id: str | None, scope: str) -> bool:
         """Whether data of this scope may be collected now (for the instance: None)."""

@@ -8,6 +8,7 @@ user. The rules live in ``privacy``; the rows in ``storage.my_data_store``.
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,8 +17,16 @@ from parlour.domain.accounts import Viewer, name_key
 from parlour.domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from parlour.privacy import erase, export, inventory, retention
 from parlour.privacy.inventory import Category
+from parlour.services import accounts
 from parlour.services.accounts import AccountService
-from parlour.storage import account_store, consent_store, my_data_store
+from parlour.services.credentials import new_token, token_digest
+from parlour.storage import (
+    account_store,
+    consent_store,
+    export_link_store,
+    my_data_store,
+    usage_report_store,
+)
 from parlour.storage.engine import Catalogue
 
 log = logging.getLogger(__name__)
@@ -33,8 +42,20 @@ ADMIN_CAN_SEE = (
 )
 
 
+_MAX_SECRET = 200  # longer than any link this server makes: not even hashed
+
+
 def _now() -> int:
     return int(time.time())
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLink:
+    """A new download link: the secret goes to the user once and is never stored."""
+
+    secret: str
+    format: str  # "json" or "csv" (privacy.export.LINK_FORMATS)
+    expires_at: int
 
 
 class MyDataService:
@@ -110,11 +131,46 @@ class MyDataService:
             pause_history=choices.pause_history,
             history_retention_days=choices.history_retention_days,
             consents=[record.as_json() for record in consent_store.records(conn, user_id)],
+            links=export_link_store.links(conn, user_id),
         )
 
     def history_csv(self, viewer: Viewer) -> str:
         with self.catalogue.reading() as conn:
             return export.history_csv(my_data_store.plays(conn, viewer.user_id))
+
+    def create_export_link(self, viewer: Viewer, fmt: object = "json") -> ExportLink:
+        """A link that downloads the viewer's export (``json``) or history (``csv``) once,
+        without signing in, within ``export.LINK_LIFETIME_S``. Only a keyed hash of its
+        secret is stored (as for sign-in tokens)."""
+        chosen = export.check_link_format(fmt)
+        secret = new_token()
+        now = self.clock()
+        expires_at = now + export.LINK_LIFETIME_S
+        digest = token_digest(self.accounts.secrets.token_key, secret)
+        with self.catalogue.writing() as conn:
+            export_link_store.add_link(
+                conn, viewer.user_id, digest, chosen, now, expires_at, keep=export.MAX_LINKS
+            )
+        return ExportLink(secret, chosen, expires_at)
+
+    def use_export_link(self, secret: str) -> tuple[str, dict[str, Any] | str]:
+        """Use up a download link: its format, and the document (``json``) or the history
+        as CSV text (``csv``) of the user who made it. NotFoundError for a link that was
+        used, has expired, was revoked or never existed, or whose user may no longer sign
+        in; the link is gone before the document is made, so it works exactly once."""
+        if not secret or len(secret) > _MAX_SECRET:
+            raise NotFoundError("no such export link")
+        digest = token_digest(self.accounts.secrets.token_key, secret)
+        with self.catalogue.writing() as conn:
+            found = export_link_store.use_link(conn, digest, self.clock())
+        if found is None:
+            raise NotFoundError("no such export link: used, expired or revoked")
+        user_id, fmt = found
+        log.info("export link of user %s used (%s)", user_id, fmt)
+        with self.catalogue.reading() as conn:
+            if fmt == "csv":
+                return fmt, export.history_csv(my_data_store.plays(conn, user_id))
+            return fmt, self._export(conn, user_id)
 
     # -- erasing ---------------------------------------------------------------------------
 
@@ -143,8 +199,9 @@ class MyDataService:
                 rows = my_data_store.erase_ratings(conn, user_id)
             elif category is Category.PLAYLISTS:
                 rows = my_data_store.erase_playlists(conn, user_id)
-            else:
+            else:  # devices: sign-ins, and the export links that stand in for one
                 rows = my_data_store.erase_tokens(conn, user_id, keep)
+                rows += export_link_store.delete_links_of(conn, user_id)
         if category is Category.DEVICES:
             self.accounts.recent_viewers.clear()
         complete = self.catalogue.checkpoint()
@@ -185,6 +242,8 @@ class MyDataService:
             others = account_store.count_admins(conn) - (1 if counts_as_admin else 0)
             erase.check_account_erasure(counts_as_admin, others)
             rows = my_data_store.erase_account(conn, user_id)
+            # A queued usage report may hold the person's (anonymous) entry: it goes too.
+            usage_report_store.clear_outbox(conn)
         self.accounts.recent_viewers.clear()
         self.catalogue.checkpoint()
         log.info("deleted user %s with all their data (%d rows)", user_id, rows)
@@ -192,8 +251,10 @@ class MyDataService:
     # -- retention -------------------------------------------------------------------------
 
     def apply_retention(self) -> int:
-        """Delete every play older than its user's retention limit; how many went. The
-        server can run it as often as it likes (``parlour privacy retention``)."""
+        """Delete every play older than its user's retention limit, every expired export
+        link and every sign-in past its lifetime or idle limit (P-12); how many plays
+        went. The server can run it as often as it likes
+        (``parlour privacy retention``)."""
         now = self.clock()
         removed = 0
         with self.catalogue.writing() as conn:
@@ -201,6 +262,15 @@ class MyDataService:
                 cutoff = retention.history_cutoff(choices, now)
                 if cutoff is not None:
                     removed += my_data_store.prune_history(conn, user_id, cutoff)
+            expired = export_link_store.delete_expired(conn, now)
+            stale = account_store.delete_stale_tokens(
+                conn, now, accounts.SESSION_IDLE_S, accounts.DEVICE_IDLE_S
+            )
+        if expired:
+            log.info("removed %d expired export links", expired)
+        if stale:
+            log.info("removed %d expired or idle sign-ins", stale)
+            self.accounts.recent_viewers.clear()
         if removed:
             self.catalogue.checkpoint()
         return removed

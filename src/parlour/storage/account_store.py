@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from parlour.domain.accounts import Role, UserInfo, Viewer, name_key
@@ -220,3 +220,14 @@ def list_tokens(conn: Connection, user_id: str) -> list[dict[str, object]]:
     ).all()
     # Column names are str subclasses (quoted_name), which orjson refuses as keys.
     return [{str(key): value for key, value in row._asdict().items()} for row in rows]
+
+
+def delete_stale_tokens(conn: Connection, now: int, session_idle_s: int, device_idle_s: int) -> int:
+    """Remove sign-ins past their lifetime or idle too long (P-12), used again or not."""
+    t = s.auth_tokens.c
+    stale = or_(
+        t.expires_at <= now,
+        and_(t.kind == "session", t.last_used_at <= now - session_idle_s),
+        and_(t.kind == "device", t.last_used_at <= now - device_idle_s),
+    )
+    return conn.execute(delete(s.auth_tokens).where(stale)).rowcount

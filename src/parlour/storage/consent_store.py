@@ -3,7 +3,7 @@ back as the latest decision per scope."""
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Row, RowMapping, func, insert, select
 
 from parlour.domain.consent import ConsentRecord
 from parlour.storage import schema as s
@@ -53,7 +53,11 @@ def append(
 
 
 def _record(row: Row[Any]) -> ConsentRecord:
-    values = {name: row._mapping[name] for name in _COLUMNS}
+    return _from_mapping(row._mapping)
+
+
+def _from_mapping(mapping: RowMapping) -> ConsentRecord:
+    values = {name: mapping[name] for name in _COLUMNS}
     values["given"] = bool(values["given"])  # SQLite answers 0/1 on some paths
     return ConsentRecord(**values)
 
@@ -78,3 +82,24 @@ def max_content_rating(conn: Connection, user_id: str) -> tuple[bool, str | None
     u = s.users.c
     row = conn.execute(select(u.max_content_rating).where(u.id == user_id)).first()
     return (False, None) if row is None else (True, row[0])
+
+
+def latest_personal(conn: Connection, scope: str) -> list[tuple[ConsentRecord, str | None, bool]]:
+    """Each user's newest decision on a personal scope, with the user's content-rating
+    limit and disabled flag (a child or a disabled account never counts)."""
+    c, u = s.consent_records.c, s.users.c
+    newest = (
+        select(func.max(c.id))
+        .where(c.scope == scope, c.subject_id.is_not(None))
+        .group_by(c.subject_id)
+    )
+    query = (
+        select(*(c[name] for name in _COLUMNS), u.max_content_rating, u.disabled)
+        .join(s.users, u.id == c.subject_id)
+        .where(c.id.in_(newest))
+        .order_by(c.id)
+    )
+    return [
+        (_from_mapping(m), m["max_content_rating"], bool(m["disabled"]))
+        for m in conn.execute(query).mappings()
+    ]

@@ -542,3 +542,44 @@ consent_records = Table(
     Column("recorded_at", BigInteger, nullable=False),
     Index("ix_consent_records_subject", "subject_id", "scope", "id"),
 )
+
+# Links to download a user's export (P-10): single-use, 24 hours. Only a keyed hash of
+# the link's secret is stored; the document itself is made when the link is used.
+export_links = Table(
+    "export_links",
+    metadata,
+    _id(),
+    _ref("user_id", "users.id"),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("format", String(8), nullable=False),  # "json" (the whole export) or "csv"
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+)
+
+# -- usage reports (services.usage_reports) -------------------------------------------
+
+# Reports made under consent and waiting to go to the admin's endpoint: the exact bytes
+# that will be sent. Emptied on any withdrawal; a sent report leaves the table.
+usage_report_outbox = Table(
+    "usage_report_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", BigInteger, nullable=False),
+    Column("last_error", Text),
+    # Which consents the report was made under; a report whose consents have changed
+    # since (withdrawn, suspended by a new policy, the account gone) is never sent.
+    Column("consent_key", String(64), nullable=False),
+)
+
+# Facts about this installation that are not settings. Keys: "install_id" (made at the
+# first consented send, deleted on withdrawal), "last_report_at", "reports_sent".
+instance_state = Table(
+    "instance_state",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)

@@ -29,6 +29,7 @@ from parlour.frontends.web import (
     playback,
     setup,
     stream,
+    usage_reports,
 )
 from parlour.frontends.web.auth import (
     CSRF_COOKIE,
@@ -51,7 +52,7 @@ from parlour.services.application import Parlour
 
 PUBLIC_ROUTES = frozenset(
     {"/healthz", "/api/v1/auth/login", "/api/v1/setup", "/api/v1/openapi.json"}
-)
+) | {"/api/v1/export/{secret}"}  # an export download link: the secret is the credential
 
 
 async def healthz(_request: Request) -> Response:
@@ -130,6 +131,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
             async with anyio.create_task_group() as upkeep:
                 upkeep.start_soon(_keep_sessions, sessions)
                 upkeep.start_soon(my_data.keep_retention, parlour.my_data)
+                upkeep.start_soon(usage_reports.keep_sending, parlour.usage_reports)
                 try:
                     yield
                 finally:
@@ -162,6 +164,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         *outbound.ROUTES,
         *my_data.ROUTES,
         *consent.ROUTES,
+        *usage_reports.ROUTES,
     ]
     hosts = HostAllowList(parlour.settings.allowed_hosts)
     app = Starlette(

@@ -1,6 +1,8 @@
 """Consent to usage reports: the caller's own scopes, and the instance's (admins only).
 No route takes a user id: a person answers only for themself (P-08)."""
 
+from functools import partial
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,8 +38,15 @@ async def instance_consents(request: Request, viewer: Viewer) -> Response:
 async def decide_instance(request: Request, viewer: Viewer) -> Response:
     viewer.require_admin()  # before reading the body: a plain user learns nothing
     data = await json_body(request)
-    service = _consent(request).decide_instance
-    answer = await run_in_threadpool(service, viewer, data.get("scope"), data.get("given"))
+    answer = await run_in_threadpool(
+        partial(
+            _consent(request).decide_instance,
+            viewer,
+            data.get("scope"),
+            data.get("given"),
+            request_deletion=data.get("request_deletion", False),
+        )
+    )
     return JSONResponse(answer)
 
 

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from typing import Any
 
 import orjson
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -62,8 +63,11 @@ async def _parlour_error(_request: Request, exc: Exception) -> Response:
     return response
 
 
-async def _unexpected_error(_request: Request, exc: Exception) -> Response:
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
+    parlour = getattr(request.app.state, "parlour", None)
+    if parlour is not None:  # kept (kind and place only) if crash reports have consent
+        await run_in_threadpool(parlour.usage_reports.record_crash, exc)
     return problem(500)
 
 

@@ -1,5 +1,10 @@
 """The caller's own data: inventory, export, erase, pause history. The user is always the
-signed-in viewer; no route here takes a user id."""
+signed-in viewer; no route here takes a user id.
+
+The one route without a sign-in is an export download link (P-10): the secret in its path
+is the credential, it works once and for 24 hours (``services.my_data``), and it answers
+404 whether the link was used, expired, revoked or never made.
+"""
 
 from typing import Any
 
@@ -18,11 +23,16 @@ from parlour.frontends.web.auth import (
     signed_in,
     source_address,
 )
+from parlour.frontends.web.errors import problem
 from parlour.frontends.web.json import JSONResponse, json_body, text_field
 from parlour.services.application import Parlour
 from parlour.services.my_data import MyDataService
 
 RETENTION_EVERY_S = 3600.0  # how often a running server applies history retention limits
+EXPORT_LINKS = "/api/v1/export"  # where download links live: EXPORT_LINKS/{secret}
+_JSON_FILE = 'attachment; filename="parlour-my-data.json"'
+_CSV_FILE = 'attachment; filename="parlour-history.csv"'
+_CSV = "text/csv; charset=utf-8"
 
 
 def _app(request: Request) -> Parlour:
@@ -44,14 +54,41 @@ async def processing_record(request: Request, viewer: Viewer) -> Response:
 
 async def export(request: Request, viewer: Viewer) -> Response:
     document = await run_in_threadpool(_my_data(request).export, viewer)
-    headers = {"Content-Disposition": 'attachment; filename="parlour-my-data.json"'}
-    return JSONResponse(document, headers=headers)
+    return JSONResponse(document, headers={"Content-Disposition": _JSON_FILE})
 
 
 async def history_csv(request: Request, viewer: Viewer) -> Response:
     text = await run_in_threadpool(_my_data(request).history_csv, viewer)
-    headers = {"Content-Disposition": 'attachment; filename="parlour-history.csv"'}
-    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(text, media_type=_CSV, headers={"Content-Disposition": _CSV_FILE})
+
+
+async def create_export_link(request: Request, viewer: Viewer) -> Response:
+    data = await json_body(request)  # no body: {}, a JSON link
+    service = _my_data(request).create_export_link
+    link = await run_in_threadpool(service, viewer, data.get("format", "json"))
+    body = {
+        "url": f"{EXPORT_LINKS}/{link.secret}",
+        "expires_at": link.expires_at,
+        "format": link.format,
+    }
+    return JSONResponse(body, status_code=201, headers={"Cache-Control": "no-store"})
+
+
+async def download_export(request: Request) -> Response:
+    """No sign-in: the secret in the path is the credential, and the link is used up."""
+    if request.method != "GET":  # a HEAD must not use the link up for nothing
+        response = problem(405, "only GET uses an export link (once)")
+        response.headers["Allow"] = "GET"
+        return response
+    secret = str(request.path_params["secret"])
+    fmt, content = await run_in_threadpool(_my_data(request).use_export_link, secret)
+    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    if isinstance(content, str):
+        return Response(
+            content, media_type=_CSV, headers=headers | {"Content-Disposition": _CSV_FILE}
+        )
+    assert fmt == "json"
+    return JSONResponse(content, headers=headers | {"Content-Disposition": _JSON_FILE})
 
 
 async def _current_token_id(request: Request) -> str:
@@ -116,6 +153,9 @@ ROUTES = [
     Route("/api/v1/me/data/{category}", signed_in(erase_category), methods=["DELETE"]),
     Route("/api/v1/me/export", signed_in(export), methods=["GET"]),
     Route("/api/v1/me/export/history.csv", signed_in(history_csv), methods=["GET"]),
+    Route("/api/v1/me/export/links", signed_in(create_export_link), methods=["POST"]),
+    # Public (PUBLIC_ROUTES): the link's secret is its only credential.
+    Route(EXPORT_LINKS + "/{secret}", download_export, methods=["GET"]),
     Route("/api/v1/me/history", signed_in(erase_history), methods=["DELETE"]),
     Route("/api/v1/me/privacy", signed_in(get_privacy), methods=["GET"]),
     Route("/api/v1/me/privacy", signed_in(put_privacy), methods=["PUT"]),

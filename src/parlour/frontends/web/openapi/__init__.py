@@ -24,6 +24,7 @@ from parlour.frontends.web.openapi import (
     my_data,
     outbound,
     playback,
+    usage_reports,
 )
 from parlour.frontends.web.openapi.build import Operation, with_path_parameters
 from parlour.frontends.web.openapi.schemas import SCHEMAS
@@ -31,7 +32,8 @@ from parlour.frontends.web.openapi.schemas import SCHEMAS
 
 def _paths() -> dict[str, dict[str, Operation]]:
     found: dict[str, dict[str, Operation]] = {}
-    for area in (accounts, browse, activity, playback, delivery, admin, outbound, my_data, consent):
+    areas = (accounts, browse, activity, playback, delivery, admin, outbound, my_data, consent)
+    for area in (*areas, usage_reports):
         for path, operations in area.operations().items():
             found.setdefault(path, {}).update(with_path_parameters(path, operations))
     return found

@@ -1,6 +1,6 @@
 """Operations: consent to usage reports, the caller's own and the instance's."""
 
-from parlour.frontends.web.openapi.build import Operation, body, op
+from parlour.frontends.web.openapi.build import Operation, json_content, op
 from parlour.frontends.web.openapi.schemas import TEXT, TIME, Schema, nullable, obj
 from parlour.privacy.consent import CHANNELS
 from parlour.privacy.policy import CURRENT, SubjectKind
@@ -45,15 +45,48 @@ _STATE = obj(
 )
 
 
+_INSTANCE_STATE: Schema = {
+    **_STATE,
+    "properties": {
+        **_STATE["properties"],
+        "deletion_request": {
+            "oneOf": [
+                obj({"sent": {"type": "boolean"}, "detail": nullable("string")}),
+                {"type": "null"},
+            ],
+            "description": "The receiver's answer when a withdrawal asked it to delete",
+        },
+    },
+}
+
+
 def _decision(subject: SubjectKind) -> dict[str, object]:
     names = [scope.name for scope in CURRENT.of(subject)]
-    return body(
-        {
+    extra: dict[str, Schema] = {}
+    if subject is SubjectKind.INSTANCE:
+        extra["request_deletion"] = {
+            "type": "boolean",
+            "description": "On withdrawal, also ask the receiver to delete what it got",
+        }
+    one: Schema = {
+        "type": "object",
+        "properties": {
             "scope": {"type": "string", "enum": names},
             "given": {"type": "boolean", "description": "false withdraws (or declines)"},
+            **extra,
         },
-        ["scope", "given"],
-    )
+        "required": ["scope", "given"],
+    }
+    every: Schema = {
+        "type": "object",
+        "properties": {
+            "scope": {"const": "all", "description": "Every scope, in one action"},
+            "given": {"const": False},
+            **extra,
+        },
+        "required": ["scope", "given"],
+    }
+    return {"required": True, "content": json_content({"oneOf": [one, every]})}
 
 
 def operations() -> dict[str, dict[str, Operation]]:
@@ -71,7 +104,8 @@ def operations() -> dict[str, dict[str, Operation]]:
                 answer=_STATE,
                 request=_decision(SubjectKind.USER),
                 description=(
-                    "Appends a record; withdrawing is the same call with `given: false`."
+                    "Appends a record; withdrawing is the same call with `given: false`,"
+                    " and empties the usage-report outbox."
                     " Instance scopes and unknown scopes are 400; a child profile (one with"
                     " a maximum content rating) cannot give consent: 403."
                 ),
@@ -86,11 +120,12 @@ def operations() -> dict[str, dict[str, Operation]]:
             "post": op(
                 "Give or withdraw the instance's consent to one scope (admins only)",
                 tag,
-                answer=_STATE,
+                answer=_INSTANCE_STATE,
                 request=_decision(SubjectKind.INSTANCE),
                 description=(
                     "Instance scopes carry no personal data. Personal scopes are 400:"
-                    " an admin can never decide them for a user."
+                    " an admin can never decide them for a user. A withdrawal empties the"
+                    " outbox and deletes the install id."
                 ),
             ),
         },

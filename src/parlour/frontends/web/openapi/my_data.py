@@ -58,6 +58,53 @@ _PRIVACY = obj(
 )
 
 
+_FORMAT: Schema = {
+    "type": "string",
+    "enum": list(export.LINK_FORMATS),
+    "description": "`json`: the whole export document; `csv`: the play history as CSV",
+}
+_LINK = obj(
+    {
+        "url": {
+            "type": "string",
+            "description": "Path (on this server) that downloads the export once, without"
+            " signing in; the secret in it is the only credential, so treat it as one",
+        },
+        "expires_at": {"type": "integer", "description": "Unix time in seconds"},
+        "format": _FORMAT,
+    }
+)
+_SECRET = {
+    "name": "secret",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$", "maxLength": 200},
+    "description": "The secret from the `url` a POST to /api/v1/me/export/links answered",
+}
+
+
+def _download() -> Operation:
+    download = op(
+        "Download an export through a single-use link (no sign-in)",
+        "My data",
+        answer=export.SCHEMA_BODY,
+        params=(_SECRET,),
+        errors=(404,),
+        public=True,
+        description=(
+            "The secret in the path is the credential: no bearer token or cookie is needed,"
+            " so a browser or `curl` can fetch it. The first GET uses the link up and answers"
+            " the document (JSON, or the history as CSV, as the link was made for) as an"
+            " attachment with `Cache-Control: no-store`. Every later GET, a link older than"
+            " 24 hours, one revoked (password change, account disabled or deleted, `devices`"
+            " erased) and one that never existed all answer 404 alike. HEAD answers 405"
+            " and leaves the link unused."
+        ),
+    )
+    download["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    return download
+
+
 def _category_parameter() -> dict[str, Any]:
     return {
         "name": "category",
@@ -87,7 +134,8 @@ def operations() -> dict[str, dict[str, Operation]]:
                 description=(
                     "Synchronous: the rows are overwritten and the write-ahead log truncated"
                     " before the answer. Erasing `devices` signs out every other session and"
-                    " device; the one making the request stays signed in."
+                    " device and removes every export link; the one making the request stays"
+                    " signed in."
                 ),
             ),
         },
@@ -106,6 +154,23 @@ def operations() -> dict[str, dict[str, Operation]]:
                 media_type="text/csv",
             ),
         },
+        "/api/v1/me/export/links": {
+            "post": op(
+                "A link that downloads the caller's export once, within 24 hours",
+                tag,
+                status=201,
+                answer=_LINK,
+                request=body({"format": _FORMAT}, []),
+                description=(
+                    "The link works once, for anyone who has it, without signing in; only a"
+                    " keyed hash of its secret is kept. It dies after 24 hours, after one"
+                    " use, when the password changes, the account is disabled or deleted,"
+                    f" or `devices` is erased. A user keeps at most {export.MAX_LINKS} links:"
+                    " a new one beyond those replaces the oldest."
+                ),
+            ),
+        },
+        "/api/v1/export/{secret}": {"get": _download()},
         "/api/v1/me/history": {
             "delete": op("Erase the caller's play history and play counts", tag, answer=_ERASED),
         },
