@@ -1,6 +1,7 @@
 """Opening the catalogue: engines, SQLite pragmas, one writer, and migrations to head."""
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -19,6 +20,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration; a test holds it equal to Alembic's head. Knowing it here lets an
 # up-to-date catalogue open without loading Alembic at all (a third of start-up time).
 SCHEMA_REVISION = "0006"
+BUSY_TIMEOUT_MS = 15000
 _CHECKPOINT_TRIES = 3  # each first waits up to busy_timeout for readers to finish
 
 
@@ -56,7 +58,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.execute("PRAGMA cache_size=-16000")
     cursor.close()
@@ -113,9 +115,14 @@ class Catalogue:
 
     @classmethod
     def open(cls, url: str) -> "Catalogue":
-        """Open the catalogue at ``url`` and bring its schema to the newest version."""
+        """Open the catalogue at ``url`` and bring its schema to the newest version.
+
+        A write-ahead log left by a process that died is folded into the file and
+        emptied at once, so that an erasure committed just before a crash is complete on
+        disk after the restart (FT-02); a log in use by a running server is left alone."""
         catalogue = cls(url)
         catalogue.migrate()
+        catalogue.checkpoint(wait=False)
         return catalogue
 
     @contextmanager
@@ -130,10 +137,11 @@ class Catalogue:
         with self.read_engine.begin() as conn:
             yield conn
 
-    def checkpoint(self) -> bool:
+    def checkpoint(self, *, wait: bool = True) -> bool:
         """Copy the write-ahead log into the database file and truncate the log to
         nothing, so that old page versions (erased rows among them) are gone from both
         files; True once done. Readers in a transaction can hold it up for a while;
+        without ``wait`` it gives up at once if anyone else is using the log.
         PostgreSQL has nothing to do."""
         if not self.is_sqlite:
             return True
@@ -142,11 +150,19 @@ class Catalogue:
             # cannot run inside a transaction.
             raw = conn.connection.driver_connection
             assert raw is not None
-            for _ in range(_CHECKPOINT_TRIES):
-                busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-                if not busy:
-                    return True
-                time.sleep(0.1)
+            if not wait:
+                raw.execute("PRAGMA busy_timeout=0")
+            try:
+                for _ in range(_CHECKPOINT_TRIES if wait else 1):
+                    busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                    if not busy:
+                        return True
+                    time.sleep(0.1)
+            except sqlite3.OperationalError:  # locked by another process: not now, then
+                return False
+            finally:
+                if not wait:
+                    raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return False
 
     def schema_revision(self) -> str | None:
