@@ -134,15 +134,15 @@ class ServerProcess:
         assert response.status_code == 200, response.text
         return {"Authorization": "Bearer " + response.json()["token"]}
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server; what it wrote to stdout and stderr (its log)."""
         self.process.terminate()
         try:
-            self.process.wait(timeout=15)
+            output, _ = self.process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.wait(timeout=5)
-        if self.process.stdout:
-            self.process.stdout.close()
+            output, _ = self.process.communicate(timeout=5)
+        return output or ""
 
 
 @dataclass(frozen=True)

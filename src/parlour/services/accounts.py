@@ -15,6 +15,7 @@ from parlour.domain.errors import (
     PermissionDeniedError,
 )
 from parlour.domain.ratings import check_max_rating
+from parlour.privacy import addresses
 from parlour.secrets import Secrets
 from parlour.services.credentials import LoginLimiter, PasswordHasher, new_token, token_digest
 from parlour.services.viewer_cache import ViewerCache
@@ -132,7 +133,7 @@ class AccountService:
         usable = user is not None and not user.disabled
         if not self.hasher.verify(user.password_hash if usable and user else None, password):
             self.limiter.failed(key, source)
-            log.info("failed login from %s", source)
+            log.info("failed login from %s", addresses.truncated(source))
             raise AuthenticationError("wrong user name or password")
         assert user is not None
         self.limiter.succeeded(key, source)
