@@ -21,25 +21,12 @@ from parlour.domain.errors import InvalidInputError, NotFoundError
 from parlour.privacy import export
 from parlour.services.application import Parlour
 from parlour.storage import my_data_store
-from parlour.storage.engine import Catalogue
-from support import Account, ServerProcess, demo_libraries, serve_libraries
+from privacy.served_music import PASSWORDS, ServedMusic, serve_music
 
-PASSWORDS = {"root": "root-password", "alice": "alice-password", "bob": "bob-password"}
 LINKS = "/api/v1/me/export/links"
 
 
-class Served:
-    def __init__(self, process: ServerProcess, data: Path, headers: dict[str, dict[str, str]]):
-        self.process, self.data, self.headers = process, data, headers
-
-    def call(self, method: str, path: str, who: dict[str, str], **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, self.process.base + path, headers=who, timeout=30, **kwargs)
-
-    def ok(self, method: str, path: str, who: dict[str, str], **kwargs: Any) -> Any:
-        response = self.call(method, path, who, **kwargs)
-        assert response.status_code in (200, 201), (path, response.text)
-        return response.json()
-
+class Served(ServedMusic):
     def link(self, who: dict[str, str], fmt: str | None = None) -> dict[str, Any]:
         body = {} if fmt is None else {"format": fmt}
         response = self.call("POST", LINKS, who, json=body)
@@ -52,39 +39,13 @@ class Served:
         """The link as a browser or curl would fetch it: no token, no cookie."""
         return httpx.get(self.process.base + url, timeout=30, **kwargs)
 
-    def rows(self, table: str, user_id: str) -> list[dict[str, Any]]:
-        catalogue = Catalogue(f"sqlite:///{self.data / 'catalogue.db'}")
-        try:
-            with catalogue.reading() as conn:
-                return my_data_store.owned_rows(conn, table, user_id)
-        finally:
-            catalogue.close()
-
-    def files(self) -> bytes:
-        db, wal = self.data / "catalogue.db", self.data / "catalogue.db-wal"
-        return db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-
-    def tracks(self, who: dict[str, str]) -> list[str]:
-        albums = self.ok("GET", "/api/v1/albums", who, params={"limit": 50})["items"]
-        return [
-            track["id"]
-            for album in albums
-            for track in self.ok("GET", f"/api/v1/albums/{album['id']}", who)["tracks"]
-        ]
-
 
 @pytest.fixture(scope="module")
 def served(
     tmp_path_factory: pytest.TempPathFactory, demo_roots: dict[str, Path]
 ) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("export-links") / "data"
-    music = {"Music": demo_libraries(demo_roots)["Music"]}
-    accounts = [
-        Account("root", PASSWORDS["root"], admin=True),
-        Account("alice", PASSWORDS["alice"], ("Music",)),
-        Account("bob", PASSWORDS["bob"], ("Music",)),
-    ]
-    with serve_libraries(data, music, accounts) as (process, headers):
+    with serve_music(data, demo_roots) as (process, headers):
         yield Served(process, data, headers)
 
 
