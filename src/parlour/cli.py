@@ -138,7 +138,7 @@ def cmd_library_list(args: argparse.Namespace) -> int:
 def cmd_library_failures(args: argparse.Namespace) -> int:
     parlour = _open(args)
     try:
-        failures = parlour.libraries.failures(args.library)
+        failures = parlour.libraries.failures(HOST, args.library)
     finally:
         parlour.close()
     if args.json:

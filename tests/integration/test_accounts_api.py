@@ -178,6 +178,8 @@ PUBLIC_ANSWERS = {
     ("POST", "/api/v1/setup"): 404,
     ("GET", "/api/v1/openapi.json"): 200,
     ("GET", "/api/v1/export/{secret}"): 404,  # no such link (P-10)
+    ("GET", "/"): 200,  # the web UI's page: no data in it
+    ("GET", "/static/{path:path}"): 404,  # no such file
 }
 # Enough for any admin route's body to parse, so that the answer is the access check's.
 ADMIN_BODY = {

@@ -73,7 +73,7 @@ def broken(tmp_path: Path, demo_roots: dict[str, Path]) -> Iterator[tuple[Parlou
 def _failures(app: Parlour) -> dict[str, str]:
     return {
         Path(f.path).name if len(f.path) < 300 else "long": f.reason
-        for f in app.libraries.failures("Music")
+        for f in app.libraries.failures(HOST, "Music")
     }
 
 

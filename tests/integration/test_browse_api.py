@@ -149,3 +149,24 @@ def test_search_finds_only_in_granted_libraries_totals_included(
     assert any(i["title"] == track.title for i in prefix["items"])
     for hostile in ('"', "*", "NEAR(a b)", "a OR b AND", "title:x"):
         assert _get(process, "/api/v1/search", alice, q=hostile).status_code in (200, 400)
+
+
+def test_music_genres_are_those_of_the_granted_libraries_with_their_counts(
+    server: tuple[ServerProcess, dict[str, str], dict[str, str]],
+) -> None:
+    process, alice, bob = server
+    found = _get(process, "/api/v1/genres", alice).json()["items"]
+    expected: dict[str, tuple[set[tuple[str, str]], int]] = {}
+    for track in DEMO_LIBRARY.music:
+        for genre in track.genres:
+            albums, tracks = expected.get(genre, (set(), 0))
+            albums.add((track.album_artists, track.album))
+            expected[genre] = (albums, tracks + 1)
+    assert [g["name"] for g in found] == sorted(expected, key=str.lower)
+    assert {g["name"]: (g["albums"], g["tracks"]) for g in found} == {
+        name: (len(albums), tracks) for name, (albums, tracks) in expected.items()
+    }
+    assert _get(process, "/api/v1/genres", bob).json() == {"items": []}  # no music granted
+    for genre in found:  # each one filters the albums to some
+        albums = _get(process, "/api/v1/albums", alice, genre=genre["name"]).json()
+        assert albums["total"] == genre["albums"]

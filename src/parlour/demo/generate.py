@@ -56,8 +56,11 @@ ROOT_NAMES = ("music", "movies", "shows", "photos")
 
 EMBEDDED_COVER_SIZE = 96
 FOLDER_COVER_SIZE = 240
-VIDEO_SECONDS = 1.5
+# Long enough for a player to play, seek and show subtitles (issue 6); small and fast to
+# encode, with a keyframe every two seconds so that HLS can cut it into segments.
+VIDEO_SECONDS = 24
 VIDEO_SIZE = "160x90"
+VIDEO_GOP = 48
 BULK_FORMATS = ("mp3", "flac", "ogg", "m4a")
 BULK_SECONDS = 1.0
 
@@ -113,6 +116,7 @@ def _video_template(suffix: str) -> _Template:
     args = (
         *("-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", tone, "-map", "0:v", "-map", "1:a"),
         *("-c:v", "libx264", "-preset", "ultrafast", "-crf", "32", "-pix_fmt", "yuv420p"),
+        *("-g", str(VIDEO_GOP), "-keyint_min", str(VIDEO_GOP)),
         *("-c:a", "aac", "-b:a", "64k", "-ac", "2", "-metadata:s:a:0", "language=eng"),
         *_BITEXACT,
         *("-flags:v", "+bitexact", "-f", _VIDEO_MUXERS[suffix]),
@@ -323,16 +327,35 @@ def _photo(photo: PhotoRecipe, seed: str) -> bytes:
     return _jpeg(photo.width, photo.height, seed, _photo_exif(photo))
 
 
+SUBTITLE_CUE_S = 3
+
+
+def _srt_time(seconds: float) -> str:
+    whole = int(seconds)
+    millis = round((seconds - whole) * 1000)
+    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d},{millis:03d}"
+
+
 def _subtitles(title: str) -> bytes:
-    cues = (
-        f"1\n00:00:00,000 --> 00:00:00,700\n{title}\n\n"
-        "2\n00:00:00,800 --> 00:00:01,400\nA sample subtitle from the Parlour demo.\n"
-    )
-    return cues.encode("utf-8")
+    """A cue every few seconds from start to end: the title first, then numbered lines."""
+    cues = []
+    for number, start in enumerate(range(0, int(VIDEO_SECONDS), SUBTITLE_CUE_S), start=1):
+        text = title if number == 1 else f"A sample subtitle from the Parlour demo ({number})."
+        end = min(start + SUBTITLE_CUE_S - 0.2, VIDEO_SECONDS)
+        cues.append(f"{number}\n{_srt_time(start)} --> {_srt_time(end)}\n{text}\n")
+    return "\n".join(cues).encode("utf-8")
 
 
-def _nfo(title: str, year: int, plot: str, genres: tuple[str, ...], mpaa: str) -> bytes:
-    """A Kodi movie .nfo (https://kodi.wiki/view/NFO_files/Movies) with the given fields."""
+def _nfo(
+    title: str,
+    year: int,
+    plot: str,
+    genres: tuple[str, ...],
+    mpaa: str,
+    cast: tuple[tuple[str, str], ...] = (),
+) -> bytes:
+    """A Kodi movie .nfo (https://kodi.wiki/view/NFO_files/Movies) with the given fields;
+    ``cast`` is (actor, role) pairs."""
     movie = ET.Element("movie")
     ET.SubElement(movie, "title").text = title
     ET.SubElement(movie, "year").text = str(year)
@@ -342,6 +365,10 @@ def _nfo(title: str, year: int, plot: str, genres: tuple[str, ...], mpaa: str) -
         ET.SubElement(movie, "genre").text = genre
     if mpaa:
         ET.SubElement(movie, "mpaa").text = mpaa
+    for name, role in cast:
+        actor = ET.SubElement(movie, "actor")
+        ET.SubElement(actor, "name").text = name
+        ET.SubElement(actor, "role").text = role
     ET.indent(movie)
     body = ET.tostring(movie, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{body}\n'.encode()
@@ -419,7 +446,7 @@ def generate_library(
         for name in film.subtitles:
             put(path.with_name(name), _subtitles(film.title))
         if film.nfo:
-            nfo = _nfo(film.title, film.year, film.plot, film.genres, film.mpaa)
+            nfo = _nfo(film.title, film.year, film.plot, film.genres, film.mpaa, film.cast)
             put(path.with_suffix(".nfo"), nfo)
     for episode in recipe.shows:
         put(roots["shows"] / episode.rel_path, video(episode.rel_path))

@@ -72,6 +72,7 @@ class FilmRecipe:
     plot: str = ""
     genres: tuple[str, ...] = ()
     mpaa: str = ""
+    cast: tuple[tuple[str, str], ...] = ()  # (actor, role), in billing order
 
     def __post_init__(self) -> None:
         _check_rel_path(self.rel_path, VIDEO_SUFFIXES)
@@ -310,10 +311,13 @@ def _film(
     plot: str = "",
     genres: tuple[str, ...] = (),
     mpaa: str = "",
+    cast: tuple[tuple[str, str], ...] = (),
 ) -> FilmRecipe:
     """Lay out ``Title (Year)/Title (Year).ext``."""
     name = f"{title} ({year})"
-    return FilmRecipe(f"{name}/{name}.{container}", title, year, subtitles, nfo, plot, genres, mpaa)
+    return FilmRecipe(
+        f"{name}/{name}.{container}", title, year, subtitles, nfo, plot, genres, mpaa, cast
+    )
 
 
 def _movies() -> tuple[FilmRecipe, ...]:
@@ -326,6 +330,7 @@ def _movies() -> tuple[FilmRecipe, ...]:
             plot="A mapmaker keeps a lighthouse whose light shows coasts that are not there.",
             genres=("Drama", "Mystery"),
             mpaa="R",  # hidden from a user limited to PG-13 or below
+            cast=(("Maren Solvik", "Ida Brekke"), ("Tobias Wren", "The Harbourmaster")),
         ),
         _film(
             "Paper Comets",
@@ -335,6 +340,7 @@ def _movies() -> tuple[FilmRecipe, ...]:
             plot="Two siblings build a comet out of newspaper and follow it across the county.",
             genres=("Adventure", "Family"),
             mpaa="PG",
+            cast=(("Lotte Amberley", "June"), ("Caspian Hale", "Robin")),
         ),
         _film("Über den Wolkenhöfen", 2016),
     )

@@ -56,29 +56,45 @@ class TranscodeSlots:
 
     def __init__(self, count: int) -> None:
         self.count = count
-        self._free = threading.BoundedSemaphore(count)
+        self._lock = threading.Lock()
+        self._running = 0
         self.taken = 0  # transcodes started since the server started (usage reports)
 
     def take(self) -> "Slot":
-        if not self._free.acquire(blocking=False):
-            raise BusyError(
-                f"all {self.count} transcoding slots are busy; try again shortly", RETRY_AFTER_S
-            )
-        self.taken += 1  # under the GIL; a lost increment would only blur a yes/no
-        return Slot(self._free)
+        with self._lock:
+            if self._running >= self.count:
+                raise BusyError(
+                    f"all {self.count} transcoding slots are busy; try again shortly",
+                    RETRY_AFTER_S,
+                )
+            self._running += 1
+            self.taken += 1
+        return Slot(self)
+
+    def _give_back(self) -> None:
+        with self._lock:
+            self._running -= 1
+
+    @property
+    def busy(self) -> int:
+        """How many transcodes run now (the admin's server page)."""
+        with self._lock:
+            return self._running
 
 
 class Slot:
     """One taken slot; releasing it twice is harmless (the output and the answer both
     release it, whichever ends first)."""
 
-    def __init__(self, semaphore: threading.BoundedSemaphore) -> None:
-        self._semaphore: threading.BoundedSemaphore | None = semaphore
+    def __init__(self, slots: TranscodeSlots) -> None:
+        self._slots: TranscodeSlots | None = slots
+        self._lock = threading.Lock()
 
     def release(self) -> None:
-        if self._semaphore is not None:
-            self._semaphore.release()
-            self._semaphore = None
+        with self._lock:
+            slots, self._slots = self._slots, None
+        if slots is not None:
+            slots._give_back()
 
 
 async def _stop(process: Process) -> None:

@@ -33,6 +33,23 @@ def find_ffmpeg(configured: str | None = None) -> str:
     return exe
 
 
+@cache
+def ffmpeg_version(configured: str | None = None) -> str | None:
+    """The version ffmpeg reports of itself (``ffmpeg -version``'s first line, e.g.
+    ``7.0.2-static``), or None when there is no ffmpeg or it will not say."""
+    try:
+        command = [find_ffmpeg(configured), "-version"]
+        result = subprocess.run(
+            command, stdin=subprocess.DEVNULL, capture_output=True, timeout=10, check=False
+        )
+    except (ToolMissingError, OSError, subprocess.TimeoutExpired):
+        return None
+    first = result.stdout.decode("utf-8", "replace").partition("\n")[0].split()
+    if result.returncode != 0 or len(first) < 3 or first[:2] != ["ffmpeg", "version"]:
+        return None
+    return first[2]
+
+
 def file_input(path: str | bytes | os.PathLike[str]) -> str:
     """Name a local file for ffmpeg so that no name (``-i``, ``concat:a|b``) means anything else."""
     text = os.fsdecode(path)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from parlour.domain.accounts import Viewer
-from parlour.storage import browse
+from parlour.storage import browse, browse_music, browse_video
 from parlour.storage.browse import ListRequest, Page
 from parlour.storage.engine import Catalogue
 
@@ -29,6 +29,14 @@ class CatalogService:
     def tracks(self, viewer: Viewer, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:
             return browse.tracks(conn, viewer, request)
+
+    def video_genres(self, viewer: Viewer) -> list[dict[str, Any]]:
+        with self.catalogue.reading() as conn:
+            return browse_video.genres(conn, viewer)
+
+    def music_genres(self, viewer: Viewer) -> list[dict[str, Any]]:
+        with self.catalogue.reading() as conn:
+            return browse_music.genres(conn, viewer)
 
     def movies(self, viewer: Viewer, request: ListRequest) -> Page:
         with self.catalogue.reading() as conn:

@@ -124,13 +124,34 @@ class LibraryService:
         with self.catalogue.reading() as conn:
             return [self._info(conn, row) for row in library_store.list_libraries(conn, viewer)]
 
-    def failures(self, name_or_id: str) -> list[FailedFile]:
+    def failures(self, viewer: Viewer, name_or_id: str) -> list[FailedFile]:
+        """The files of a library (by name or id) that could not be read, with reasons."""
+        viewer.require_admin()
         with self.catalogue.reading() as conn:
             library = library_store.find_library(conn, name_or_id)
             return [
                 FailedFile(os.path.join(root, rel), reason)
                 for root, rel, reason in library_store.library_failures(conn, library.id)
             ]
+
+    def photo_locations(self, viewer: Viewer, name_or_id: str) -> dict[str, object]:
+        """Whether a photos library shows its photos' GPS positions to whoever may see it."""
+        viewer.require_admin()
+        with self.catalogue.reading() as conn:
+            library = _photos_library(conn, name_or_id)
+            shown = library_store.photo_locations_shown(conn, library.id)
+        return {"library_id": library.id, "show_locations": shown}
+
+    def set_photo_locations(
+        self, viewer: Viewer, name_or_id: str, shown: bool
+    ) -> dict[str, object]:
+        """The library's owner (an admin) shows or hides its photos' locations: hidden
+        by default, since a photo's position often tells where someone lives."""
+        viewer.require_admin()
+        with self.catalogue.writing() as conn:
+            library = _photos_library(conn, name_or_id)
+            library_store.set_photo_locations(conn, library.id, shown)
+        return {"library_id": library.id, "show_locations": shown}
 
     @staticmethod
     def _info(conn: Connection, row: library_store.LibraryRow) -> LibraryInfo:
@@ -143,3 +164,10 @@ class LibraryService:
             counts,
             row.last_scan_at,
         )
+
+
+def _photos_library(conn: Connection, name_or_id: str) -> library_store.LibraryRow:
+    library = library_store.find_library(conn, name_or_id)
+    if library.kind is not LibraryKind.PHOTOS:
+        raise InvalidInputError("only a photos library has photo locations")
+    return library

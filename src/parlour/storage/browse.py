@@ -28,6 +28,7 @@ from parlour.storage.browse_folders import folder, library_folders
 from parlour.storage.browse_music import album, albums, artist, artists, tracks
 from parlour.storage.browse_video import movies, season, show, shows
 from parlour.storage.item_state import ViewerState
+from parlour.storage.library_store import photo_locations_shown
 from parlour.storage.listing import MAX_PAGE, ListRequest, Page, fetch_page, json_row
 from parlour.storage.visibility import (
     is_rating_limited,
@@ -98,6 +99,8 @@ def item(conn: Connection, viewer: Viewer, item_id: str) -> dict[str, Any]:
         ).one()
         found["kind"] = kind
         found["file"] = json_row(facts)
+        if kind == "photo":
+            found |= _photo_location(conn, item_id, found["library_id"])
         st = s.media_streams.c
         found["streams"] = [
             json_row(r)
@@ -116,8 +119,47 @@ def item(conn: Connection, viewer: Viewer, item_id: str) -> dict[str, Any]:
                 )
             )
         ]
+        if kind in ("movie", "episode"):
+            found |= _credits(conn, item_id)
         return found
     raise NotFoundError("no such item")
+
+
+def _credits(conn: Connection, video_id: str) -> dict[str, Any]:
+    """A film's or an episode's genres and its cast and crew, in the order the .nfo gave."""
+    vg, g, c, p = s.video_genres.c, s.genres.c, s.credits.c, s.people.c
+    genres = conn.execute(
+        select(g.name)
+        .join(s.video_genres, vg.genre_id == g.id)
+        .where(vg.video_id == video_id)
+        .order_by(vg.position)
+    ).scalars()
+    people = conn.execute(
+        select(p.name, c.role, c.character)
+        .join(s.credits, c.person_id == p.id)
+        .where(c.video_id == video_id)
+        .order_by(c.position)
+    )
+    return {"genres": list(genres), "credits": [json_row(row) for row in people]}
+
+
+def _photo_location(conn: Connection, photo_id: str, library_id: str) -> dict[str, Any]:
+    """A photo's GPS position, only when its library's owner shows locations; null when
+    hidden or not recorded (``locations_shown`` tells which)."""
+    if not photo_locations_shown(conn, library_id):
+        return {"locations_shown": False, "location": None}
+    p = s.photos.c
+    row = conn.execute(
+        select(p.gps_latitude, p.gps_longitude, p.gps_altitude).where(p.id == photo_id)
+    ).one()
+    location = None
+    if row.gps_latitude is not None and row.gps_longitude is not None:
+        location = {
+            "latitude": row.gps_latitude,
+            "longitude": row.gps_longitude,
+            "altitude": row.gps_altitude,
+        }
+    return {"locations_shown": True, "location": location}
 
 
 def _fts_query(words: str) -> str:

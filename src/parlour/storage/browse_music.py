@@ -6,7 +6,7 @@ no content ratings.
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, distinct, func, or_, select
 
 from parlour.domain.accounts import Viewer
 from parlour.storage import schema as s
@@ -201,3 +201,23 @@ def artist(conn: Connection, viewer: Viewer, artist_id: str) -> dict[str, Any]:
     request = ListRequest(artist=artist_id, sort="year", limit=MAX_PAGE)
     found["albums"] = albums(conn, viewer, request).items
     return found
+
+
+def genres(conn: Connection, viewer: Viewer) -> list[dict[str, Any]]:
+    """The genres of the tracks the viewer may see, by name, each with how many albums
+    and tracks have it (a genre only other libraries use is not listed)."""
+    g, tg, t = s.genres.c, s.track_genres.c, s.tracks.c
+    query = (
+        select(
+            g.name,
+            func.count(distinct(t.album_id)).label("albums"),
+            func.count(distinct(t.id)).label("tracks"),
+        )
+        .select_from(s.genres)
+        .join(s.track_genres, tg.genre_id == g.id)
+        .join(s.tracks, t.id == tg.track_id)
+        .where(t.library_id.in_(visible_libraries(viewer)))
+        .group_by(g.id, g.name)
+        .order_by(func.lower(g.name), g.name)
+    )
+    return [json_row(row) for row in conn.execute(query)]

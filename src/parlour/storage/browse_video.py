@@ -7,7 +7,17 @@ content rating limit (a show's rating covers its seasons and episodes).
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, and_, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    and_,
+    distinct,
+    exists,
+    func,
+    select,
+)
 
 from parlour.domain.accounts import Viewer
 from parlour.storage import schema as s
@@ -55,7 +65,13 @@ def _videos(
         query,
         scope=scope,
         id_column=v.id,
-        sorts={"title": [v.sort_title], "year": [v.year], "added": [v.added_at]},
+        # "rating" is the viewer's own (1 to 10); the catalogue keeps no one else's.
+        sorts={
+            "title": [v.sort_title],
+            "year": [v.year],
+            "added": [v.added_at],
+            "rating": [state.table.c.rating, v.sort_title],
+        },
         request=request.page("title", filters),
         filters=filters,
         state=state,
@@ -146,3 +162,23 @@ def season(conn: Connection, viewer: Viewer, season_id: str) -> dict[str, Any]:
         )
     ]
     return found
+
+
+def _genre_counts(conn: Connection, videos: Select[Any]) -> dict[str, int]:
+    g, vg = s.genres.c, s.video_genres.c
+    query = (
+        select(g.name, func.count(distinct(vg.video_id)))
+        .join(s.video_genres, vg.genre_id == g.id)
+        .where(vg.video_id.in_(videos))
+        .group_by(g.id, g.name)
+    )
+    return dict(conn.execute(query).tuples().all())
+
+
+def genres(conn: Connection, viewer: Viewer) -> list[dict[str, Any]]:
+    """The genres of the films and shows the viewer may see, by name, each with how many
+    films and shows have it (a genre only hidden videos carry is not listed)."""
+    films = _genre_counts(conn, select(s.movies.c.id).where(movie_visible(viewer)))
+    series = _genre_counts(conn, select(s.shows.c.id).where(show_visible(viewer)))
+    names = sorted(films.keys() | series.keys(), key=lambda name: (name.lower(), name))
+    return [{"name": n, "movies": films.get(n, 0), "shows": series.get(n, 0)} for n in names]

@@ -122,6 +122,24 @@ def delete_library(conn: Connection, library_id: str) -> None:
     sidecar_store.drop_orphans(conn)
 
 
+def photo_locations_shown(conn: Connection, library_id: str) -> bool:
+    """Whether a library's owner lets the people it is granted to see its photos'
+    locations (never true but for a photos library)."""
+    lib = s.libraries.c
+    shown = conn.execute(
+        select(lib.show_photo_locations).where(
+            lib.id == library_id, lib.kind == LibraryKind.PHOTOS.value
+        )
+    ).scalar()
+    return bool(shown)
+
+
+def set_photo_locations(conn: Connection, library_id: str, shown: bool) -> None:
+    conn.execute(
+        update(s.libraries).where(s.libraries.c.id == library_id).values(show_photo_locations=shown)
+    )
+
+
 def mark_scanned(conn: Connection, library_id: str, now: int) -> None:
     conn.execute(update(s.libraries).where(s.libraries.c.id == library_id).values(last_scan_at=now))
 

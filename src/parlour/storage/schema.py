@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 # Deterministic constraint names so that migrations can refer to them on every backend.
@@ -61,6 +62,9 @@ libraries = Table(
     Column("follow_symlinks", Boolean, nullable=False, default=False),
     Column("created_at", BigInteger, nullable=False),  # unix seconds
     Column("last_scan_at", BigInteger),
+    # A photos library's owner (an admin) may show its photos' GPS positions to the
+    # people it is granted to; off by default, and never for other kinds (migration 0007).
+    Column("show_photo_locations", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 library_roots = Table(

@@ -19,6 +19,7 @@ from PIL import Image
 
 from parlour.demo.generate import (
     MARKER_NAME,
+    VIDEO_SECONDS,
     bulk_photo,
     bulk_track,
     generate_bulk_music,
@@ -309,8 +310,11 @@ def test_each_film_and_its_sidecars(generated: Generated, film: FilmRecipe) -> N
     assert siblings == expected
     for name in film.subtitles:
         cues = (path.parent / name).read_text("utf-8").strip().split("\n\n")
-        assert [cue.splitlines()[0] for cue in cues] == ["1", "2"]
+        # A cue every few seconds over the whole film, so a player shows one wherever it is.
+        assert [cue.splitlines()[0] for cue in cues] == [str(n + 1) for n in range(len(cues))]
+        assert len(cues) >= VIDEO_SECONDS // 4
         assert all(" --> " in cue.splitlines()[1] for cue in cues)
+        assert cues[-1].splitlines()[1].split(" --> ")[1] > f"00:00:{VIDEO_SECONDS - 4:02d}"
     if film.nfo:
         movie = ElementTree.parse(path.with_suffix(".nfo")).getroot()
         assert movie.tag == "movie"
@@ -320,6 +324,8 @@ def test_each_film_and_its_sidecars(generated: Generated, film: FilmRecipe) -> N
         assert tuple(genre.text for genre in movie.findall("genre")) == film.genres
         assert len(film.genres) == 2
         assert movie.findtext("mpaa") == film.mpaa
+        actors = [(a.findtext("name"), a.findtext("role")) for a in movie.findall("actor")]
+        assert tuple(actors) == film.cast
 
 
 @pytest.mark.parametrize("container", [".mkv", ".mp4"])
@@ -330,7 +336,8 @@ def test_videos_are_h264_with_english_aac(generated: Generated, container: str) 
         assert streams["video"].codec_context.name == "h264"
         assert streams["audio"].codec_context.name == "aac"
         assert streams["audio"].language == "eng"
-        assert media.duration is not None and 1.0 <= media.duration / 1e6 <= 2.1
+        assert media.duration is not None
+        assert media.duration / 1e6 == pytest.approx(VIDEO_SECONDS, abs=0.6)
 
 
 def test_episodes_are_laid_out_by_season(generated: Generated) -> None:

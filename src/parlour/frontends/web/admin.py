@@ -1,5 +1,5 @@
-"""Admin routes: users and their grants, libraries, scans (and their live stream),
-server facts.
+"""Admin routes: users and their grants, libraries and the files they could not read,
+scans (and their live stream), server facts.
 
 The admin check itself lives in the services (``Viewer.require_admin``); these routes
 only parse and render.
@@ -19,6 +19,7 @@ from parlour.domain.errors import InvalidInputError
 from parlour.frontends.web.auth import signed_in
 from parlour.frontends.web.json import JSONResponse, json_body, text_field
 from parlour.frontends.web.scan_events import scan_events
+from parlour.media.ffmpeg import ffmpeg_version
 from parlour.services.application import Parlour
 
 
@@ -110,6 +111,25 @@ async def remove_library(request: Request, viewer: Viewer) -> Response:
     return Response(status_code=204)
 
 
+async def library_failures(request: Request, viewer: Viewer) -> Response:
+    library = request.path_params["library_id"]
+    failures = await run_in_threadpool(_app(request).libraries.failures, viewer, library)
+    return JSONResponse([{"path": f.path, "reason": f.reason} for f in failures])
+
+
+async def photo_locations(request: Request, viewer: Viewer) -> Response:
+    library = request.path_params["library_id"]
+    service = _app(request).libraries
+    if request.method == "GET":
+        return JSONResponse(await run_in_threadpool(service.photo_locations, viewer, library))
+    viewer.require_admin()  # before reading the body: a plain user learns nothing
+    shown = (await json_body(request)).get("show_locations")
+    if not isinstance(shown, bool):
+        raise InvalidInputError("'show_locations' must be true or false")
+    answer = await run_in_threadpool(service.set_photo_locations, viewer, library, shown)
+    return JSONResponse(answer)
+
+
 async def start_scan(request: Request, viewer: Viewer) -> Response:
     data = await json_body(request)
     library = request.path_params.get("library_id")
@@ -128,6 +148,8 @@ async def scan_status(request: Request, viewer: Viewer) -> Response:
 async def server_info(request: Request, viewer: Viewer) -> Response:
     viewer.require_admin()
     parlour = _app(request)
+    slots = parlour.media_links.slots
+    ffmpeg = await run_in_threadpool(ffmpeg_version, parlour.settings.ffmpeg_path)
     return JSONResponse(
         {
             "version": __version__,
@@ -136,6 +158,9 @@ async def server_info(request: Request, viewer: Viewer) -> Response:
             "offline": parlour.settings.offline,
             "scan_workers": parlour.pool.workers,
             "event_streams": request.app.state.streams.open,
+            "ffmpeg_version": ffmpeg,
+            "transcodes": {"running": slots.busy, "slots": slots.count},
+            "hls_jobs": parlour.media_links.sessions.running_jobs(),
         }
     )
 
@@ -149,6 +174,16 @@ ROUTES = [
     Route("/api/v1/admin/users/{user_id}/enable", _disabling(False), methods=["POST"]),
     Route("/api/v1/admin/libraries", signed_in(add_library), methods=["POST"]),
     Route("/api/v1/admin/libraries/{library_id}", signed_in(remove_library), methods=["DELETE"]),
+    Route(
+        "/api/v1/admin/libraries/{library_id}/failures",
+        signed_in(library_failures),
+        methods=["GET"],
+    ),
+    Route(
+        "/api/v1/admin/libraries/{library_id}/photo-locations",
+        signed_in(photo_locations),
+        methods=["GET", "PUT"],
+    ),
     Route("/api/v1/admin/scan", signed_in(start_scan), methods=["POST"]),
     Route("/api/v1/admin/libraries/{library_id}/scan", signed_in(start_scan), methods=["POST"]),
     Route("/api/v1/admin/scan", signed_in(scan_status), methods=["GET"]),

@@ -29,6 +29,7 @@ from parlour.frontends.web import (
     playback,
     setup,
     stream,
+    ui,
     usage_reports,
 )
 from parlour.frontends.web.auth import (
@@ -52,7 +53,11 @@ from parlour.services.application import Parlour
 
 PUBLIC_ROUTES = frozenset(
     {"/healthz", "/api/v1/auth/login", "/api/v1/setup", "/api/v1/openapi.json"}
-) | {"/api/v1/export/{secret}"}  # an export download link: the secret is the credential
+) | {
+    "/api/v1/export/{secret}",  # an export download link: the secret is the credential
+    "/",  # the web UI's page and files: they hold no data; every datum comes from the API
+    "/static/{path:path}",
+}
 
 
 async def healthz(_request: Request) -> Response:
@@ -165,11 +170,12 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         *my_data.ROUTES,
         *consent.ROUTES,
         *usage_reports.ROUTES,
+        *ui.ROUTES,
     ]
     hosts = HostAllowList(parlour.settings.allowed_hosts)
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(HostGuard, allowed=hosts)],
+        middleware=[Middleware(ui.SecurityHeaders), Middleware(HostGuard, allowed=hosts)],
         exception_handlers=problem_handlers(),
         lifespan=lifespan,
     )

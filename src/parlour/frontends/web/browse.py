@@ -127,6 +127,18 @@ async def search(request: Request, viewer: Viewer) -> Response:
     return _page(page)
 
 
+async def music_genres(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    found = await run_in_threadpool(parlour.catalog.music_genres, viewer)
+    return JSONResponse({"items": found})
+
+
+async def video_genres(request: Request, viewer: Viewer) -> Response:
+    parlour: Parlour = request.app.state.parlour
+    found = await run_in_threadpool(parlour.catalog.video_genres, viewer)
+    return JSONResponse({"items": found})
+
+
 _DATES = ("year", "decade", "added_since")
 ROUTES = [
     Route(
@@ -134,6 +146,8 @@ ROUTES = [
         _lister("albums", "sort", "order", "library", "genre", "artist", *_DATES, "favourite"),
     ),
     Route("/api/v1/albums/{album_id}", _detail("album", "album_id")),
+    Route("/api/v1/genres", signed_in(music_genres)),
+    Route("/api/v1/video-genres", signed_in(video_genres)),
     Route("/api/v1/artists", _lister("artists", "sort", "order", "library", "favourite")),
     Route("/api/v1/artists/{artist_id}", _detail("artist", "artist_id")),
     Route(

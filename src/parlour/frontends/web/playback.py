@@ -7,6 +7,7 @@ Ticket URLs need no Authorization header: the ticket in the path is the credenti
 every segment URL carries it too.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from anyio.to_thread import run_sync
@@ -55,6 +56,23 @@ def _optional_int(data: dict[str, Any], name: str, upper: int) -> int | None:
     return value
 
 
+def _quality(data: dict[str, Any], profile: DeviceProfile) -> DeviceProfile:
+    """The profile held to a player's quality choice: ``max_height`` (lines) and
+    ``max_video_bitrate`` (bits a second) only ever lower its own limits."""
+    height = _optional_int(data, "max_height", 4320)
+    bitrate = _optional_int(data, "max_video_bitrate", 400_000_000)
+    if height is not None:
+        if height < 144:
+            raise InvalidInputError("'max_height' must be an integer from 144 to 4320")
+        profile = replace(profile, max_height=min(profile.max_height, height))
+    if bitrate is not None:
+        if bitrate < 64_000:
+            raise InvalidInputError("'max_video_bitrate' must be from 64000 to 400000000")
+        limit = profile.max_bitrate
+        profile = replace(profile, max_bitrate=bitrate if limit is None else min(limit, bitrate))
+    return profile
+
+
 def _subtitle(data: dict[str, Any]) -> tuple[str, str] | None:
     value = data.get("subtitle")
     if value is None:
@@ -76,11 +94,19 @@ async def decide_playback(request: Request, viewer: Viewer) -> Response:
     """How the item plays on the device described, and the URL to play it from."""
     parlour = _parlour(request)
     data = await json_body(request) if await request.body() else {}
-    known = {"profile", "audio", "subtitle", "burn_subtitle", "max_audio_bitrate"}
+    known = {
+        "profile",
+        "audio",
+        "subtitle",
+        "burn_subtitle",
+        "max_audio_bitrate",
+        "max_height",
+        "max_video_bitrate",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise InvalidInputError(f"unknown field {unknown[0]!r}")
-    profile = _profile(request, data)
+    profile = _quality(data, _profile(request, data))
     burn = data.get("burn_subtitle", False)
     if not isinstance(burn, bool):
         raise InvalidInputError("'burn_subtitle' must be true or false")

@@ -6,7 +6,7 @@ from parlour.frontends.web.openapi.build import (
     body,
     op,
 )
-from parlour.frontends.web.openapi.schemas import name_text, ref
+from parlour.frontends.web.openapi.schemas import TEXT, name_text, obj, ref
 
 # -- admin -------------------------------------------------------------------------------
 
@@ -91,6 +91,31 @@ def operations() -> dict[str, dict[str, Operation]]:
                 tag,
                 status=204,
                 errors=(409,),
+            ),
+        },
+        "/api/v1/admin/libraries/{library_id}/failures": {
+            "get": op(
+                "The files of a library that could not be read, each with its reason",
+                tag,
+                answer={"type": "array", "items": obj({"path": TEXT, "reason": TEXT})},
+                description=(
+                    "Every file the scans recorded as failed and not yet fixed, by path;"
+                    " a path's bytes that are not UTF-8 show as U+FFFD."
+                ),
+            ),
+        },
+        "/api/v1/admin/libraries/{library_id}/photo-locations": {
+            "get": op(
+                "Whether a photos library shows its photos' GPS positions",
+                tag,
+                answer=ref("PhotoLocations"),
+            ),
+            "put": op(
+                "Show or hide a photos library's photo locations to those who may see it"
+                " (hidden by default)",
+                tag,
+                answer=ref("PhotoLocations"),
+                request=body({"show_locations": {"type": "boolean"}}, ["show_locations"]),
             ),
         },
         "/api/v1/admin/libraries/{library_id}/scan": {

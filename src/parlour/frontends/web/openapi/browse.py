@@ -1,7 +1,7 @@
 """Operations: browsing lists, details, folders and search."""
 
 from parlour.frontends.web.openapi.build import OFFSET, Operation, limit, op, query
-from parlour.frontends.web.openapi.schemas import Schema, printable, ref
+from parlour.frontends.web.openapi.schemas import Schema, obj, printable, ref
 
 _TAG = "Browse"
 _TEXT: Schema = printable(200) | {"minLength": 1}
@@ -35,6 +35,16 @@ _FILTERS = {
 }
 
 
+def _genre_counts(*counted: str) -> Schema:
+    """A list of genres, each with how many things of each named kind carry it."""
+    count: Schema = {"type": "integer", "minimum": 0}
+    entry = obj({"name": {"type": "string"}, **dict.fromkeys(counted, count)})
+    return obj({"items": {"type": "array", "items": entry}})
+
+
+_GENRES = _genre_counts("albums", "tracks")
+
+
 def _sort(*names: str) -> dict[str, object]:
     schema = {"type": "string", "enum": list(names), "default": names[0]}
     return query("sort", schema, "Sort by")
@@ -65,6 +75,14 @@ def operations() -> dict[str, dict[str, Operation]]:
             )
         },
         "/api/v1/albums/{album_id}": {"get": _detail("An album with its tracks", "AlbumDetail")},
+        "/api/v1/genres": {
+            "get": op(
+                "The genres of the music the caller may see, by name",
+                _TAG,
+                answer=_GENRES,
+                description="Each with how many albums and tracks have it; for `genre=`.",
+            )
+        },
         "/api/v1/artists": {
             "get": _list("Artists", "ArtistPage", ("name", "added"), "library", "favourite")
         },
@@ -88,7 +106,7 @@ def operations() -> dict[str, dict[str, Operation]]:
             "get": _list(
                 "Films (and the videos of a videos library)",
                 "VideoPage",
-                ("title", "year", "added"),
+                ("title", "year", "added", "rating"),
                 "library",
                 "genre",
                 *dates,
@@ -100,12 +118,20 @@ def operations() -> dict[str, dict[str, Operation]]:
             "get": _list(
                 "Shows (watched: every episode watched)",
                 "VideoPage",
-                ("title", "year", "added"),
+                ("title", "year", "added", "rating"),
                 "library",
                 "genre",
                 *dates,
                 "favourite",
                 "watched",
+            )
+        },
+        "/api/v1/video-genres": {
+            "get": op(
+                "The genres of the films and shows the caller may see, by name",
+                _TAG,
+                answer=_genre_counts("movies", "shows"),
+                description="Each with how many films and shows have it; for `genre=`.",
             )
         },
         "/api/v1/shows/{show_id}": {"get": _detail("A show with its seasons", "ShowDetail")},

@@ -154,6 +154,18 @@ def operations() -> dict[str, dict[str, Operation]]:
                             },
                             "burn_subtitle": {"type": "boolean"},
                             "max_audio_bitrate": {"type": "integer", "minimum": 0, "maximum": 320},
+                            "max_height": {
+                                "type": "integer",
+                                "minimum": 144,
+                                "maximum": 4320,
+                                "description": "A quality choice: at most this many lines",
+                            },
+                            "max_video_bitrate": {
+                                "type": "integer",
+                                "minimum": 64000,
+                                "maximum": 400000000,
+                                "description": "A quality choice: at most this many bits a second",
+                            },
                         },
                     }
                 }

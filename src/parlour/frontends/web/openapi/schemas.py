@@ -210,7 +210,42 @@ def browse_schemas() -> dict[str, Schema]:
                 ),
                 "streams": {"type": "array", "items": stream},
                 "subtitles": {"type": "array", "items": subtitle},
-            }
+            },
+            {
+                "genres": {
+                    "type": "array",
+                    "items": TEXT,
+                    "description": "A film or an episode: its genres",
+                },
+                "credits": {
+                    "type": "array",
+                    "description": "A film or an episode: cast and crew in billing order",
+                    "items": obj(
+                        {
+                            "name": TEXT,
+                            "role": {"type": "string", "enum": ["actor", "director"]},
+                            "character": NULL_TEXT,
+                        }
+                    ),
+                },
+                "locations_shown": {
+                    "type": "boolean",
+                    "description": "A photo: its library's owner shows photo locations",
+                },
+                "location": {
+                    "description": (
+                        "A photo's GPS position; null when its library hides locations"
+                        " (the default) or the file records none"
+                    ),
+                    "anyOf": [
+                        {"type": "null"},
+                        obj(
+                            {"latitude": {"type": "number"}, "longitude": {"type": "number"}},
+                            {"altitude": _NULL_FLOAT},
+                        ),
+                    ],
+                },
+            },
         ),
         "Folder": obj(folder),
         "FolderPage": page_of(ref("Folder"), cursor=True),
@@ -282,6 +317,15 @@ SCHEMAS: dict[str, Schema] = {
             "created_at": TIME,
         }
     ),
+    "PhotoLocations": obj(
+        {
+            "library_id": ID,
+            "show_locations": {
+                "type": "boolean",
+                "description": "Photos' GPS positions are shown to whoever may see the library",
+            },
+        }
+    ),
     "ScanStatus": obj(
         {
             "running": {"type": "boolean"},
@@ -322,6 +366,17 @@ SCHEMAS: dict[str, Schema] = {
             "offline": {"type": "boolean"},
             "scan_workers": {"type": "integer", "minimum": 1},
             "event_streams": COUNT,
+            "ffmpeg_version": nullable("string", description="null: no ffmpeg found"),
+            "transcodes": obj(
+                {
+                    "running": {**COUNT, "description": "Transcodes holding a slot now"},
+                    "slots": {"type": "integer", "minimum": 1},
+                }
+            ),
+            "hls_jobs": {
+                **COUNT,
+                "description": "ffmpeg processes making HLS segments now (copies included)",
+            },
         }
     ),
     "Problem": obj(

@@ -1,0 +1,110 @@
+"""The web UI in Debian's headless Chromium driven by Playwright, against a real server
+on the demo library (issue 6). Locally the tests skip without /usr/bin/chromium; under
+CI=true that is a failure. Screenshots go to test-artifacts/web/."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from support import Account, ServerProcess, demo_libraries, require_tool, serve_libraries
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+PASSWORDS = {"root": "root-web-password", "alice": "alice-web-password"}
+# Chromium as the machine's probe runs it: no sandbox (root), and none of its own
+# background traffic (updates, sync, safe browsing), which would only be refused here.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--autoplay-policy=no-user-gesture-required",
+]
+DESKTOP = {"width": 1366, "height": 850}
+PHONE = {"width": 390, "height": 844}
+
+
+@dataclass
+class WebServer:
+    process: ServerProcess
+    data: Path
+    headers: dict[str, dict[str, str]]
+
+    @property
+    def base(self) -> str:
+        return self.process.base
+
+
+@pytest.fixture(scope="session")
+def web_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_roots: dict[str, Path]
+) -> Iterator[WebServer]:
+    data = tmp_path_factory.mktemp("web") / "data"
+    libraries = demo_libraries(demo_roots)
+    accounts = [
+        Account("root", PASSWORDS["root"], admin=True),
+        Account("alice", PASSWORDS["alice"], tuple(libraries)),
+    ]
+    with serve_libraries(data, libraries, accounts) as (process, headers):
+        yield WebServer(process, data, headers)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    chromium = require_tool("/usr/bin/chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Requests:
+    """Every URL the page asked for, to check that all are the server's own (EG-05)."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def foreign(self, base: str) -> list[str]:
+        own = urlsplit(base).netloc
+        return [
+            url
+            for url in self.urls
+            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own
+        ]
+
+
+@pytest.fixture
+def page_and_requests(browser: object, web_server: WebServer) -> Iterator[tuple[object, Requests]]:
+    context = browser.new_context(base_url=web_server.base, viewport=DESKTOP)  # type: ignore[attr-defined]
+    page = context.new_page()
+    seen = Requests()
+    page.on("request", lambda request: seen.urls.append(request.url))
+    page.set_default_timeout(15_000)
+    try:
+        yield page, seen
+    finally:
+        context.close()
+
+
+def sign_in(page: object, name: str) -> None:
+    """Through the form, by its accessible names, as outside test suites do."""
+    page.goto("/")  # type: ignore[attr-defined]
+    page.get_by_label("Username").fill(name)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(PASSWORDS[name])  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    page.get_by_role("navigation", name="Main").wait_for()  # type: ignore[attr-defined]
+
+
+def screenshot(page: object, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
