@@ -92,6 +92,8 @@ def page_and_requests(browser: object, web_server: WebServer) -> Iterator[tuple[
         yield page, seen
     finally:
         context.close()
+    # EG-05, for every page every test opened: nothing but the server's own origin.
+    assert seen.foreign(web_server.base) == [], "the page reached another origin"
 
 
 def sign_in(page: object, name: str) -> None:

@@ -44,7 +44,7 @@ const NAV = [
   ["/photos", "Photos"],
 ];
 
-const state = { session: null, cleanup: null, update: null, path: null, frame: null };
+const state = { session: null, cleanup: null, update: null, path: null, hash: null, frame: null };
 const LOADING_AFTER_MS = 250; // a view that answers sooner never flashes "Loading…"
 
 function frame(session) {
@@ -122,6 +122,10 @@ function markNavigation(path) {
 }
 
 async function show() {
+  // Start-up and a hashchange can both ask for the route now in the address: the view is
+  // built once (a player must not begin twice and stop once).
+  if (location.hash === state.hash) return;
+  state.hash = location.hash;
   const { path, query } = current();
   if (path === state.path && state.update) {
     state.update(query); // the same view, another query: it updates itself
