@@ -2,11 +2,14 @@
 on the demo library (issue 6). Locally the tests skip without /usr/bin/chromium; under
 CI=true that is a failure. Screenshots go to test-artifacts/web/."""
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -14,6 +17,7 @@ from support import Account, ServerProcess, demo_libraries, require_tool, serve_
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web"
+SCAN_WAIT_S = 60.0
 PASSWORDS = {"root": "root-web-password", "alice": "alice-web-password"}
 # Chromium as the machine's probe runs it: no sandbox (root), and none of its own
 # background traffic (updates, sync, safe browsing), which would only be refused here.
@@ -41,6 +45,30 @@ class WebServer:
     @property
     def base(self) -> str:
         return self.process.base
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> Any:
+        """An API call as root; the answer's JSON (None when empty). Must succeed."""
+        answer = httpx.request(
+            method, self.base + path, headers=self.headers["root"], timeout=30, **kwargs
+        )
+        assert answer.status_code < 300, (method, path, answer.status_code, answer.text)
+        return answer.json() if answer.content else None
+
+    def scan_and_wait(self, library_id: str, kind: str) -> list[dict[str, Any]]:
+        """Scan one library (after any scan already running) until it lists ``kind``
+        (an API list such as "albums" or "movies"); those items."""
+        deadline = time.monotonic() + SCAN_WAIT_S
+        scan = f"{self.base}/api/v1/admin/libraries/{library_id}/scan"
+        root = self.headers["root"]
+        while httpx.post(scan, headers=root, json={}, timeout=10).status_code == 409:
+            assert time.monotonic() < deadline, "another scan kept running"
+            time.sleep(0.5)  # another scan is running: start this one after it
+        while time.monotonic() < deadline:
+            found = self.admin("GET", f"/api/v1/{kind}", params={"library": library_id})
+            if found["items"]:
+                return list(found["items"])
+            time.sleep(0.2)
+        raise AssertionError(f"no {kind} were scanned in {SCAN_WAIT_S:.0f} s")
 
 
 @pytest.fixture(scope="session")

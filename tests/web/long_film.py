@@ -4,7 +4,6 @@ a library of its own granted to the given users for one test, removed afterwards
 
 import secrets
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,24 +14,14 @@ import imageio_ffmpeg
 
 from web.conftest import WebServer
 
-SCAN_WAIT_S = 60.0
-
-
-def _call(server: WebServer, method: str, path: str, **kwargs: Any) -> Any:
-    answer = httpx.request(
-        method, server.base + path, headers=server.headers["root"], timeout=30, **kwargs
-    )
-    assert answer.status_code < 300, (method, path, answer.status_code, answer.text)
-    return answer.json() if answer.content else None
-
 
 def _grant_every_library(server: WebServer, user_id: str) -> None:
-    users = _call(server, "GET", "/api/v1/admin/users")
+    users = server.admin("GET", "/api/v1/admin/users")
     users = users["items"] if isinstance(users, dict) else users
     rating = next(user for user in users if user["id"] == user_id).get("max_content_rating")
-    ids = [library["id"] for library in _call(server, "GET", "/api/v1/libraries")]
+    ids = [library["id"] for library in server.admin("GET", "/api/v1/libraries")]
     body = {"libraries": ids, "max_content_rating": rating}
-    _call(server, "PUT", f"/api/v1/admin/users/{user_id}/grants", json=body)
+    server.admin("PUT", f"/api/v1/admin/users/{user_id}/grants", json=body)
 
 
 @contextmanager
@@ -48,22 +37,11 @@ def long_film(server: WebServer, user_ids: list[str], folder: Path) -> Iterator[
     )  # fmt: skip
     name = f"Long films {secrets.token_hex(3)}"
     body = {"kind": "movies", "path": str(folder), "name": name}
-    library = _call(server, "POST", "/api/v1/admin/libraries", json=body)
-    headers = server.headers["root"]
+    library = server.admin("POST", "/api/v1/admin/libraries", json=body)
     try:
         for user_id in user_ids:
             _grant_every_library(server, user_id)
-        deadline = time.monotonic() + SCAN_WAIT_S
-        scan = f"/api/v1/admin/libraries/{library['id']}/scan"
-        while httpx.post(server.base + scan, headers=headers, json={}).status_code == 409:
-            assert time.monotonic() < deadline, "another scan kept running"
-            time.sleep(0.5)  # another scan is running: start ours after it
-        found: list[dict[str, Any]] = []
-        while not found and time.monotonic() < deadline:
-            time.sleep(0.2)
-            listed = _call(server, "GET", "/api/v1/movies", params={"library": library["id"]})
-            found = listed["items"]
-        assert found, "the long film was scanned"
-        yield found[0]
+        yield server.scan_and_wait(library["id"], "movies")[0]
     finally:
-        httpx.delete(f"{server.base}/api/v1/admin/libraries/{library['id']}", headers=headers)
+        path = f"{server.base}/api/v1/admin/libraries/{library['id']}"
+        httpx.delete(path, headers=server.headers["root"], timeout=30)

@@ -5,7 +5,6 @@ shows them (admin pages included) shows them as text, and none of them runs."""
 import secrets
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,15 +27,6 @@ PAYLOADS = {
 ALBUM = "Album " + PAYLOADS["svg"]
 TRACK = "Track " + PAYLOADS["img"]
 FILM = "Film " + PAYLOADS["script"]
-SCAN_WAIT_S = 60.0
-
-
-def _api(server: WebServer, method: str, path: str, **kwargs: Any) -> Any:
-    answer = httpx.request(
-        method, server.base + path, headers=server.headers["root"], timeout=30, **kwargs
-    )
-    assert answer.status_code < 300, (method, path, answer.status_code, answer.text)
-    return answer.json() if answer.content else None
 
 
 def _hostile_music(folder: Path, demo_roots: dict[str, Path]) -> None:
@@ -79,22 +69,6 @@ def _hostile_film(folder: Path) -> None:
     )
 
 
-def _wait_scanned(server: WebServer, library_id: str, kind: str) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + SCAN_WAIT_S
-    scan = f"/api/v1/admin/libraries/{library_id}/scan"
-    while (
-        httpx.post(server.base + scan, headers=server.headers["root"], json={}).status_code == 409
-    ):
-        assert time.monotonic() < deadline, "another scan kept running"
-        time.sleep(0.5)
-    while time.monotonic() < deadline:
-        found = _api(server, "GET", f"/api/v1/{kind}", params={"library": library_id})["items"]
-        if found:
-            return list(found)
-        time.sleep(0.2)
-    raise AssertionError(f"the hostile {kind} were not scanned")
-
-
 @pytest.fixture(scope="module")
 def hostile(
     web_server: WebServer, demo_roots: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
@@ -105,21 +79,21 @@ def hostile(
     _hostile_film(films)
     suffix = secrets.token_hex(3)
     made = [
-        _api(web_server, "POST", "/api/v1/admin/libraries", json=body)
+        web_server.admin("POST", "/api/v1/admin/libraries", json=body)
         for body in (
             {"kind": "music", "path": str(music), "name": f"Music {PAYLOADS['img']} {suffix}"},
             {"kind": "movies", "path": str(films), "name": f"Films {PAYLOADS['svg']} {suffix}"},
         )
     ]
     try:
-        users = _api(web_server, "GET", "/api/v1/admin/users")
+        users = web_server.admin("GET", "/api/v1/admin/users")
         users = users["items"] if isinstance(users, dict) else users
         alice = next(user for user in users if user["name"] == "alice")
-        every = [library["id"] for library in _api(web_server, "GET", "/api/v1/libraries")]
+        every = [library["id"] for library in web_server.admin("GET", "/api/v1/libraries")]
         grants = {"libraries": every, "max_content_rating": alice.get("max_content_rating")}
-        _api(web_server, "PUT", f"/api/v1/admin/users/{alice['id']}/grants", json=grants)
-        albums = _wait_scanned(web_server, made[0]["id"], "albums")
-        movies = _wait_scanned(web_server, made[1]["id"], "movies")
+        web_server.admin("PUT", f"/api/v1/admin/users/{alice['id']}/grants", json=grants)
+        albums = web_server.scan_and_wait(made[0]["id"], "albums")
+        movies = web_server.scan_and_wait(made[1]["id"], "movies")
         yield {"album": albums[0], "movie": movies[0], "libraries": made}
     finally:
         for library in made:
