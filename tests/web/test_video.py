@@ -339,8 +339,9 @@ def test_the_films_grid_sorts_and_filters_by_genre_year_and_watched(
     toolbar = page.get_by_role("form", name="Sort and filter")
 
     def titles() -> list[str]:
-        cards = films.locator("a.card .title")
-        return [cards.nth(i).inner_text() for i in range(cards.count())]
+        # textContent, not innerText: cards off screen skip rendering (content-visibility),
+        # and innerText of a card not rendered yet is empty.
+        return films.locator("a.card .title").all_text_contents()
 
     toolbar.get_by_label("Sort by").select_option(label="Year")  # newest first
     page.wait_for_url("**/#/films?sort=year&order=desc")
