@@ -10,6 +10,7 @@ from parlour.privacy import egress
 from parlour.secrets import load_secrets
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
+from parlour.services.app_passwords import AppPasswordService
 from parlour.services.application import Parlour
 from parlour.services.catalog import CatalogService
 from parlour.services.consent import ConsentService
@@ -60,6 +61,7 @@ def build(settings: Settings) -> Parlour:
         scanner=scanner,
         libraries=LibraryService(catalogue, scanner.lock, accounts.recent_viewers),
         accounts=accounts,
+        app_passwords=AppPasswordService(catalogue, accounts),
         setup=FirstRunSetup(accounts),
         catalog=CatalogService(catalogue),
         activity=ActivityService(catalogue),

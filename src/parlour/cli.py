@@ -207,6 +207,49 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_app_password(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        made = parlour.app_passwords.create_for_user(HOST, args.name, args.label)
+    finally:
+        parlour.close()
+    print(f"app password {made.info.label!r} [{made.info.id}] made for {made.user_name!r}")
+    print(
+        f"for music apps (Subsonic) only: sign in as {made.user_name!r} with the password on"
+        " the next line; it is shown only now (revoke it with `parlour user app-passwords"
+        f" {made.user_name} --revoke {made.info.id}`)"
+    )
+    print(made.secret)  # alone on the last line, for scripts (DESIGN.md)
+    return 0
+
+
+def cmd_user_app_passwords(args: argparse.Namespace) -> int:
+    parlour = _open(args)
+    try:
+        if args.revoke:
+            parlour.app_passwords.revoke_for_user(HOST, args.name, args.revoke)
+            print(f"app password {args.revoke} of {args.name!r} revoked")
+            return 0
+        found = parlour.app_passwords.list_for_user(HOST, args.name)
+    finally:
+        parlour.close()
+    if args.json:
+        rows = [info.as_json() for info in found]
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        return 0
+    if not found:
+        print(f"{args.name} has no app passwords")
+    for info in found:
+        used = (
+            "never used"
+            if info.last_used_at is None
+            else "last used " + time.strftime("%Y-%m-%d %H:%M", time.localtime(info.last_used_at))
+        )
+        made = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created_at))
+        print(f"{info.label} [{info.id}]: made {made}, {used}")
+    return 0
+
+
 def _serve(parlour: Parlour, host: str, port: int, *, watch: bool) -> int:
     # The web stack loads only for the commands that serve: `scan` and `library` start
     # in a fraction of the time.
@@ -336,6 +379,27 @@ def build_parser() -> argparse.ArgumentParser:
     user_list = user_commands.add_parser("list", parents=[common], help="list users")
     user_list.add_argument("--json", action="store_true")
     user_list.set_defaults(handler=cmd_user_list)
+    app_password = user_commands.add_parser(
+        "app-password",
+        parents=[common],
+        help="make an app password for music apps (Subsonic); printed once, on the last line",
+    )
+    app_password.add_argument("name")
+    app_password.add_argument(
+        "--label", default="Music app", help="which app or device it is for (up to 64 characters)"
+    )
+    app_password.set_defaults(handler=cmd_user_app_password)
+    app_passwords = user_commands.add_parser(
+        "app-passwords",
+        parents=[common],
+        help="list a user's app passwords (never the passwords), or revoke one",
+    )
+    app_passwords.add_argument("name")
+    app_passwords.add_argument("--json", action="store_true")
+    app_passwords.add_argument(
+        "--revoke", metavar="ID", help="revoke the app password with this id"
+    )
+    app_passwords.set_defaults(handler=cmd_user_app_passwords)
 
     library = commands.add_parser(
         "library", parents=[common], help="add, list and remove libraries"

@@ -42,6 +42,8 @@ def test_plain_users_get_403_on_every_admin_route(server: tuple[ServerProcess, P
         ("POST", "/api/v1/admin/scan"),
         ("GET", "/api/v1/admin/scan"),
         ("GET", "/api/v1/admin/server"),
+        ("GET", "/api/v1/admin/sessions"),
+        ("DELETE", "/api/v1/admin/sessions/x"),
     ]
     for method, path in calls:
         body = {

@@ -458,3 +458,66 @@ def test_another_librarys_streams_are_not_found(served: Served) -> None:
     assert regrant.status_code == 200
     for relative in ("", "v/480p.m3u8", "v/480p/0.ts", "a/0/0.ts"):
         assert httpx.get(served.url(offer, relative), timeout=30).status_code == 404, relative
+
+
+def _first_frame(data: bytes, kind: str) -> tuple[float, str, bool]:
+    """The time, codec and keyframe flag of the first decoded frame of ``kind``."""
+    with av.open(io.BytesIO(data)) as container:
+        stream = container.streams.video[0] if kind == "video" else container.streams.audio[0]
+        frame = next(container.decode(stream))
+        assert frame.time is not None
+        key = bool(getattr(frame, "key_frame", True))
+        return frame.time, stream.codec_context.name, key
+
+
+def test_firefox_gets_fmp4_segments_that_keep_the_films_time(served: Served) -> None:
+    offer = served.offer("alice", "Remux", profile="firefox")
+    assert offer["decision"] == "remux"
+    media = httpx.get(served.url(offer, "v/source.m3u8"), timeout=10).text
+    assert "#EXT-X-VERSION:7" in media and '#EXT-X-MAP:URI="source/init.mp4"' in media
+    assert "source/5.m4s" in media and ".ts" not in media
+    # A player that starts in the middle: the segment starts a run there, then the init.
+    segment = httpx.get(served.url(offer, "v/source/5.m4s"), timeout=60)
+    assert segment.status_code == 200 and segment.headers["content-type"] == "video/mp4"
+    init = httpx.get(served.url(offer, "v/source/init.mp4"), timeout=60)
+    assert init.status_code == 200 and init.content[4:8] == b"ftyp"
+    at, codec, key = _first_frame(init.content + segment.content, "video")
+    # Segments are 4 s (keyframes every 2 s): the fragment carries the film's own time.
+    assert codec == "h264" and key and abs(at - 20) < 0.2
+    audio = httpx.get(served.url(offer, "a/1/5.m4s"), timeout=60)
+    audio_init = httpx.get(served.url(offer, "a/1/init.mp4"), timeout=60)
+    assert audio.headers["content-type"] == "audio/mp4"
+    at, codec, _ = _first_frame(audio_init.content + audio.content, "audio")
+    assert codec == "aac" and abs(at - 20) < 0.2
+    assert httpx.get(served.url(offer, "v/source/5.ts"), timeout=10).status_code == 404
+    _end(served, "alice", "Remux", offer)
+    # Another playback from the start runs ffmpeg from 0: its init segment is the same,
+    # so a player may keep one init across the runs a seek starts.
+    other = served.offer("alice", "Remux", profile="firefox")
+    assert httpx.get(served.url(other, "v/source/init.mp4"), timeout=60).content == init.content
+    with av.open(served.url(other)) as container:  # libavformat's HLS reader plays it all
+        assert container.duration is not None and abs(container.duration / 1e6 - REMUX_S) < 1
+        frame = next(container.decode(video=0))
+        assert frame.time is not None and frame.time < 0.2
+    _end(served, "alice", "Remux", other)
+
+
+def test_a_transcode_for_firefox_is_fmp4_with_aac(served: Served) -> None:
+    offer = served.offer("alice", "Old", profile="firefox")
+    assert offer["decision"] == "transcode"
+    middle = OLD_S // 4 // 2
+    video = httpx.get(served.url(offer, f"v/480p/{middle}.m4s"), timeout=60)
+    init = httpx.get(served.url(offer, "v/480p/init.mp4"), timeout=60)
+    at, codec, key = _first_frame(init.content + video.content, "video")
+    assert codec == "h264" and key and abs(at - middle * 4) < 0.2
+    audio = httpx.get(served.url(offer, f"a/0/{middle}.m4s"), timeout=60)
+    audio_init = httpx.get(served.url(offer, "a/0/init.mp4"), timeout=60)
+    at, codec, _ = _first_frame(audio_init.content + audio.content, "audio")
+    # Firefox's MSE is given AAC only: the source's MP3 is converted.
+    assert codec == "aac" and abs(at - middle * 4) < 1
+    _end(served, "alice", "Old", offer)
+    # The same rendition over MPEG-TS has no init segment.
+    mpegts = served.offer("alice", "Old", profile="chromium")
+    assert httpx.get(served.url(mpegts, "v/480p.m3u8"), timeout=10).status_code == 200
+    assert httpx.get(served.url(mpegts, "v/480p/init.mp4"), timeout=10).status_code == 404
+    _end(served, "alice", "Old", mpegts)

@@ -2,8 +2,10 @@
 on the demo library (issue 6). Locally the tests skip without /usr/bin/chromium; under
 CI=true that is a failure. Screenshots go to test-artifacts/web/."""
 
+import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,21 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--autoplay-policy=no-user-gesture-required",
 ]
+# Firefox's own traffic (updates, telemetry, safe browsing, captive-portal checks) off, and
+# sound allowed to start without a click, as Chromium's autoplay flag does.
+FIREFOX_PREFS = {
+    "media.autoplay.default": 0,
+    "media.autoplay.blocking_policy": 0,
+    "app.update.disabledForTesting": True,
+    "browser.safebrowsing.malware.enabled": False,
+    "browser.safebrowsing.phishing.enabled": False,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "toolkit.telemetry.enabled": False,
+    "network.captive-portal-service.enabled": False,
+    "network.connectivity-service.enabled": False,
+    "browser.region.network.url": "",
+    "extensions.update.enabled": False,
+}
 DESKTOP = {"width": 1366, "height": 850}
 PHONE = {"width": 390, "height": 844}
 
@@ -86,12 +103,33 @@ def web_server(
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    chromium = require_tool("/usr/bin/chromium")
+def playwright_driver() -> Iterator[object]:
+    """One Playwright for the session: a second one in the same thread is refused."""
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: object) -> Iterator[object]:
+    chromium = require_tool("/usr/bin/chromium")
+    launched = playwright_driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)  # type: ignore[attr-defined]
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="session")
+def firefox(playwright_driver: object) -> Iterator[object]:
+    """Debian's Firefox ESR, driven over WebDriver BiDi (Playwright's "moz-firefox"
+    channel: a stock Firefox, not Playwright's patched build, which cannot be fetched here)."""
+    executable = require_tool("/usr/bin/firefox-esr")
+    launched = playwright_driver.firefox.launch(  # type: ignore[attr-defined]
+        channel="moz-firefox",
+        executable_path=executable,
+        env={**os.environ, "HOME": str(Path.home())},
+        firefox_user_prefs=FIREFOX_PREFS,
+    )
+    yield launched
+    launched.close()
 
 
 @dataclass
@@ -109,19 +147,28 @@ class Requests:
         ]
 
 
-@pytest.fixture
-def page_and_requests(browser: object, web_server: WebServer) -> Iterator[tuple[object, Requests]]:
+@contextmanager
+def page_in(
+    browser: object, web_server: WebServer, timeout_ms: int = 15_000
+) -> Iterator[tuple[object, Requests]]:
+    """A fresh context's page at desktop size and every URL it asks for."""
     context = browser.new_context(base_url=web_server.base, viewport=DESKTOP)  # type: ignore[attr-defined]
     page = context.new_page()
     seen = Requests()
     page.on("request", lambda request: seen.urls.append(request.url))
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(timeout_ms)
     try:
         yield page, seen
     finally:
         context.close()
     # EG-05, for every page every test opened: nothing but the server's own origin.
     assert seen.foreign(web_server.base) == [], "the page reached another origin"
+
+
+@pytest.fixture
+def page_and_requests(browser: object, web_server: WebServer) -> Iterator[tuple[object, Requests]]:
+    with page_in(browser, web_server) as opened:
+        yield opened
 
 
 def sign_in(page: object, name: str) -> None:

@@ -25,16 +25,26 @@ def _grant_every_library(server: WebServer, user_id: str) -> None:
 
 
 @contextmanager
-def long_film(server: WebServer, user_ids: list[str], folder: Path) -> Iterator[dict[str, Any]]:
-    """The scanned film (as GET /api/v1/movies lists it), seen by ``user_ids``."""
+def long_film(
+    server: WebServer, user_ids: list[str], folder: Path, *, lively: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The scanned film (as GET /api/v1/movies lists it), seen by ``user_ids``. ``lively``
+    makes a moving picture (5 frames a second, a keyframe every 4 s) with sound, which the
+    server remuxes into segments, rather than a still one."""
     film = folder / "Long Evening (2020).mkv"
-    colour = "color=c=navy:s=64x36:r=1/60:d=600"  # a frame a minute: made in milliseconds
+    if lively:
+        made = ["-f", "lavfi", "-i", "testsrc2=s=64x36:r=5:d=600",
+                "-f", "lavfi", "-i", "sine=f=440:d=600:sample_rate=22050",
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", "20", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "32k"]  # fmt: skip
+    else:
+        colour = "color=c=navy:s=64x36:r=1/60:d=600"  # a frame a minute: made in milliseconds
+        made = ["-f", "lavfi", "-i", colour, "-c:v", "libx264", "-g", "1"]
     subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-y", "-loglevel", "error",
-         "-f", "lavfi", "-i", colour, "-c:v", "libx264", "-g", "1", str(film)],
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-y", "-loglevel", "error", *made, str(film)],
         check=True,
         timeout=60,
-    )  # fmt: skip
+    )
     name = f"Long films {secrets.token_hex(3)}"
     body = {"kind": "movies", "path": str(folder), "name": name}
     library = server.admin("POST", "/api/v1/admin/libraries", json=body)

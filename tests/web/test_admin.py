@@ -1,18 +1,25 @@
 """The admin pages in a real browser (issue 6): an admin adds a library and watches its
 scan reach 100 %, sees the files that failed with their reasons, adds a user and grants
-a library, reads the outbound features and the usage report's exact bytes; a non-admin
-sees a refusal and the API answers 403. Screenshots of every tab at desktop and phone
-sizes go to test-artifacts/web/."""
+a library, reads the outbound features and the usage report's exact bytes, signs another
+user's browser out (which then asks her to sign in) and their own, and sees a warning
+when ffmpeg is older than the supported minimum (FF-04); a non-admin sees a refusal and
+the API answers 403. Screenshots of every tab at desktop and phone sizes go to
+test-artifacts/web/."""
 
 import re
 import secrets
 import shutil
+import stat
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from parlour.demo.recipes import DEMO_LIBRARY
+from parlour.domain.accounts import HOST
+from support import ServerProcess, free_port, open_parlour
 from web.conftest import DESKTOP, PASSWORDS, PHONE, Requests, WebServer, screenshot, sign_in
 
 TRACKS = [track for track in DEMO_LIBRARY.music if track.format == "mp3"][:3]
@@ -21,6 +28,7 @@ ADMIN_READS = [
     "/api/v1/admin/scan",
     "/api/v1/admin/scan/events",
     "/api/v1/admin/server",
+    "/api/v1/admin/sessions",
     "/api/v1/admin/privacy/outbound",
     "/api/v1/admin/privacy/record",
     "/api/v1/admin/consents",
@@ -258,7 +266,7 @@ def test_the_privacy_tab_shows_outbound_features_and_the_exact_report_bytes(
     assert not any(scope["given"] for scope in consents["scopes"])
 
 
-def test_the_devices_tab_revokes_a_sign_in_and_the_server_tab_shows_its_facts(
+def test_the_devices_tab_signs_a_device_out_and_the_server_tab_shows_its_facts(
     page_and_requests: tuple[object, Requests], web_server: WebServer
 ) -> None:
     page, _ = page_and_requests
@@ -271,7 +279,7 @@ def test_the_devices_tab_revokes_a_sign_in_and_the_server_tab_shows_its_facts(
     before = token_ids()
     other = httpx.post(
         web_server.base + "/api/v1/auth/login",
-        json={"username": "root", "password": PASSWORDS["root"]},
+        json={"username": "root", "password": PASSWORDS["root"], "device": "Root's tablet"},
         timeout=10,
     ).json()["token"]
     (other_id,) = token_ids() - before
@@ -279,12 +287,17 @@ def test_the_devices_tab_revokes_a_sign_in_and_the_server_tab_shows_its_facts(
     assert httpx.get(web_server.base + "/api/v1/me", headers=other_headers).status_code == 200
     sign_in(page, "root")
     _open_tab(page, "devices")
-    assert page.locator("tr[data-token]").count() >= 2
+    assert page.locator("tr[data-session]").count() >= 2
     _both_sizes(page, "admin-devices")
-    target = page.locator(f'tr[data-token="{other_id}"]')
-    target.get_by_role("button", name=re.compile("^Revoke")).click()
+    target = page.locator(f'tr[data-session="{other_id}"]')
+    target.get_by_text("Root's tablet", exact=True).wait_for()
+    # Cancelling the confirmation leaves it signed in.
+    target.get_by_role("button", name="Sign out Root's tablet of root").click()
+    target.get_by_role("button", name="Cancel").click()
+    target.get_by_role("button", name="Sign out Root's tablet of root").click()
+    target.get_by_role("button", name="Sign out now").click()
     target.wait_for(state="detached")
-    page.get_by_role("status").filter(has_text="revoked").wait_for()
+    page.get_by_role("status").filter(has_text="Root's tablet of root signed out").wait_for()
     assert httpx.get(web_server.base + "/api/v1/me", headers=other_headers).status_code == 401
 
     _open_tab(page, "server")
@@ -294,4 +307,120 @@ def test_the_devices_tab_revokes_a_sign_in_and_the_server_tab_shows_its_facts(
     assert info["ffmpeg_version"]
     facts.get_by_text(info["ffmpeg_version"], exact=True).wait_for()
     assert re.search(r"\d+ of \d+ slots", facts.inner_text())
+    # The bundled ffmpeg is recent: its version stands without a warning (FF-04).
+    assert info["ffmpeg_minimum"] == "6.0" and info["ffmpeg_outdated"] is False
+    facts.get_by_text("Oldest supported ffmpeg").wait_for()
+    assert page.locator(".ffmpeg-warning").count() == 0
     _both_sizes(page, "admin-server")
+
+
+def test_root_signs_alice_out_and_her_next_navigation_asks_her_to_sign_in(
+    page_and_requests: tuple[object, Requests], browser: object, web_server: WebServer
+) -> None:
+    page, _ = page_and_requests
+
+    def alice_sign_ins() -> set[str]:
+        listed = web_server.admin("GET", "/api/v1/admin/sessions")
+        return {row["id"] for row in listed if row["user"]["name"] == "alice"}
+
+    before = alice_sign_ins()
+    # Alice, in a browser of her own.
+    context = browser.new_context(base_url=web_server.base, viewport=DESKTOP)  # type: ignore[attr-defined]
+    alice_seen = Requests()
+    try:
+        alice = context.new_page()
+        alice.on("request", lambda request: alice_seen.urls.append(request.url))
+        alice.set_default_timeout(15_000)
+        sign_in(alice, "alice")
+        (alice_id,) = alice_sign_ins() - before
+
+        sign_in(page, "root")
+        _open_tab(page, "devices")
+        row = page.locator(f'tr[data-session="{alice_id}"]')
+        row.get_by_role("rowheader", name="alice", exact=True).wait_for()
+        row.get_by_text("Unnamed session", exact=True).wait_for()
+        assert row.locator(".current-tag").count() == 0
+        # Root's own current session is marked, and only that one.
+        current = page.locator("tr.current-sign-in")
+        assert current.count() == 1
+        assert current.get_by_role("rowheader").inner_text() == "root"
+        current.get_by_text("You, in this browser").wait_for()
+        # No address is shown (none is stored).
+        assert "127.0.0.1" not in page.locator("#admin-devices").inner_text()
+
+        row.get_by_role("button", name="Sign out Unnamed session of alice").click()
+        ask = row.get_by_role("group", name="Confirm signing out Unnamed session of alice")
+        ask.get_by_text("alice must sign in again on it.").wait_for()
+        ask.get_by_role("button", name="Sign out now").click()
+        row.wait_for(state="detached")
+        page.get_by_role("status").filter(has_text="Unnamed session of alice signed out").wait_for()
+        assert alice_id not in alice_sign_ins()
+
+        # Her next navigation lands on the sign-in page.
+        alice.get_by_role("link", name="Films").click()
+        alice.get_by_role("button", name="Sign in").wait_for()
+        alice.get_by_label("Username").wait_for()
+        assert alice.get_by_role("navigation", name="Main").count() == 0
+        screenshot(alice, "signed-out-by-an-admin")
+
+        # An admin may end their own session too: this browser then asks root to sign in.
+        current.get_by_role("button", name=re.compile("^Sign out .* of root$")).click()
+        current.get_by_text("This is the session you are using", exact=False).wait_for()
+        current.get_by_role("button", name="Sign out now").click()
+        page.get_by_label("Username").wait_for()
+        assert page.get_by_role("navigation", name="Main").count() == 0
+    finally:
+        context.close()
+    assert alice_seen.foreign(web_server.base) == []
+
+
+@pytest.fixture
+def old_ffmpeg_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A server of its own whose configured ffmpeg is a Debian 12-era 4.4 build (a script
+    that answers ``-version`` as one would: the page only asks it that)."""
+    fake = tmp_path / "ffmpeg"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "print('ffmpeg version 4.4.2-0+deb12u1 Copyright (c) 2000-2021 the FFmpeg developers')\n"
+        "print('built with gcc 12 (Debian 12.2.0-14)')\n"
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "parlour.toml").write_text(f'ffmpeg_path = "{fake}"\n')
+    app = open_parlour(data)
+    try:
+        app.accounts.add_user(HOST, "root", PASSWORDS["root"], admin=True)
+    finally:
+        app.close()
+    process = ServerProcess(data, free_port())
+    try:
+        process.wait_ready()
+        yield process
+    finally:
+        process.stop()
+
+
+def test_the_server_tab_warns_when_ffmpeg_is_older_than_the_minimum(
+    browser: object, old_ffmpeg_server: ServerProcess
+) -> None:
+    base = old_ffmpeg_server.base
+    context = browser.new_context(base_url=base, viewport=DESKTOP)  # type: ignore[attr-defined]
+    seen = Requests()
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: seen.urls.append(request.url))
+        page.set_default_timeout(15_000)
+        sign_in(page, "root")
+        _open_tab(page, "server")
+        facts = page.locator("dl.facts")
+        facts.get_by_text("4.4.2-0+deb12u1", exact=True).wait_for()
+        warning = facts.locator(".ffmpeg-warning")
+        warning.wait_for()
+        assert warning.inner_text().startswith(
+            "Warning: this ffmpeg is older than 6.0, the oldest release Parlour is meant to run"
+        )
+        _both_sizes(page, "admin-server-old-ffmpeg")
+    finally:
+        context.close()
+    assert seen.foreign(base) == []

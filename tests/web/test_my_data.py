@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from web.conftest import DESKTOP, PHONE, Requests, WebServer, screenshot
+from web.conftest import DESKTOP, PHONE, Requests, WebServer, screenshot, sign_in
 from web.long_film import long_film as make_long_film
 
 
@@ -267,3 +267,37 @@ def test_dismissing_a_consent_question_declines_it(
     region.get_by_text("You declined under policy version", exact=False).wait_for()
     mine = _call(web_server, "GET", "/api/v1/me/consents", person.headers)
     assert mine["pending"] == [] and [r["given"] for r in mine["records"]] == [False]
+
+
+def test_my_data_tells_alice_that_admins_see_her_signed_in_devices(
+    page_and_requests: tuple[Any, Requests], web_server: WebServer
+) -> None:
+    """P-15, PR-10: the admin's view of every user's sign-ins is disclosed where she reads
+    what is kept about her, beside what else an admin can and cannot see."""
+    page, _ = page_and_requests
+    sign_in(page, "alice")
+    _open_my_data(page)
+    region = page.get_by_role("region", name="What an admin can see")
+    told = region.get_by_text("the browsers and devices you are signed in on")
+    told.wait_for()
+    assert (
+        "(a device's name, and when each signed in, was last used and will end), and can"
+        " sign them out. No admin can see your history" in told.inner_text()
+    )
+    # And it is true: an admin's list of sign-ins has her, with just those facts.
+    mine = [
+        row
+        for row in web_server.admin("GET", "/api/v1/admin/sessions")
+        if row["user"]["name"] == "alice"
+    ]
+    assert mine
+    assert {key for row in mine for key in row} == {
+        "id",
+        "user",
+        "kind",
+        "label",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "current",
+    }

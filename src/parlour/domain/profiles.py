@@ -13,6 +13,9 @@ from typing import Literal, cast
 from parlour.domain.errors import InvalidInputError
 
 Streaming = Literal["hls", "progressive"]
+# What an HLS segment is: MPEG-TS, which every HLS player reads, or fragmented MP4, which
+# Media Source Extensions take (Firefox's takes MP4 and WebM only, never MPEG-TS).
+HlsSegments = Literal["mpegts", "fmp4"]
 AudioTranscodeFormat = Literal["mp3", "opus", "aac"]
 
 
@@ -41,10 +44,11 @@ class DeviceProfile:
     max_width: int
     max_height: int
     max_bitrate: int | None  # bits per second; None is no limit
-    streaming: Streaming  # HLS (MPEG-TS segments) or one progressive MPEG-TS stream
-    hls_video_codecs: frozenset[str]  # video codecs it plays inside MPEG-TS
-    hls_audio_codecs: frozenset[str]  # audio codecs it plays inside MPEG-TS
+    streaming: Streaming  # HLS or one progressive MPEG-TS stream
+    hls_video_codecs: frozenset[str]  # video codecs it plays inside HLS segments
+    hls_audio_codecs: frozenset[str]  # audio codecs it plays inside HLS segments
     audio_transcode_format: AudioTranscodeFormat  # what music is converted to for it
+    hls_segments: HlsSegments = "mpegts"
 
 
 # The probe and the file extension name the same container several ways.
@@ -95,12 +99,15 @@ _CHROMIUM = DeviceProfile(
 )
 
 # Firefox: no HEVC outside Windows hardware decoding, MKV only behind a Nightly preference,
-# no AC-3; HLS through hls.js, which rewraps MPEG-TS into MP4 for Media Source Extensions.
+# no AC-3, and no HLS of its own: the web client feeds fMP4 segments to Media Source
+# Extensions, whose MP4 parser is given AAC only (MP3 in MP4 is not reliably taken).
 _FIREFOX = replace(
     _CHROMIUM,
     name="firefox",
     label="Firefox",
     containers=frozenset({"mp4", "m4a", "webm", "mp3", "ogg", "flac", "wav"}),
+    hls_audio_codecs=frozenset({"aac"}),
+    hls_segments="fmp4",
 )
 
 # Safari: no Matroska; WebM and VP9 are unreliable (Safari 17), AV1 needs an M3/A17 chip and
@@ -202,6 +209,7 @@ PROFILE_KEYS = (  # what a client profile may name
     "hls_video_codecs",
     "hls_audio_codecs",
     "audio_transcode_format",
+    "hls_segments",
 )
 _DEFAULT_VIDEO = (VideoCodecRule("h264", _H264_8BIT, max_level=41, max_bit_depth=8),)
 
@@ -228,6 +236,9 @@ def profile_from_json(data: object) -> DeviceProfile:
         audio_transcode_format=cast(
             AudioTranscodeFormat,
             _choice(fields, "audio_transcode_format", "aac", ("aac", "mp3", "opus")),
+        ),
+        hls_segments=cast(
+            HlsSegments, _choice(fields, "hls_segments", "mpegts", ("mpegts", "fmp4"))
         ),
     )
 

@@ -1,6 +1,8 @@
 """Find ffmpeg and build its argument lists so that it only ever touches local files."""
 
+import logging
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -9,8 +11,20 @@ from pathlib import Path
 
 from parlour.domain.errors import ToolMissingError
 
+log = logging.getLogger(__name__)
+
 # Local files and pipes only: a playlist or .strm naming a URL cannot make ffmpeg fetch it.
 PROTOCOL_WHITELIST = "file,pipe"
+
+# The oldest ffmpeg release Parlour is meant to run with (FF-04). Its decoders read every
+# untrusted file in the libraries, and older releases lack years of security fixes; the
+# admin's server page and the start-up log warn below it. The bundled imageio-ffmpeg is 9.x.
+FFMPEG_MINIMUM = "6.0"
+
+# A release number at the start of a version string: "7.1", "n6.1.2" (a release tag),
+# "9.0.2-static", "4.4.2-0+deb12u1". Git snapshots ("N-112345-gabcdef") and dated builds
+# ("2023-03-05-git-…") name no release.
+_RELEASE = re.compile(r"n?(\d+)\.(\d+)(?:\.(\d+))?")
 
 
 @cache
@@ -34,9 +48,9 @@ def find_ffmpeg(configured: str | None = None) -> str:
 
 
 @cache
-def ffmpeg_version(configured: str | None = None) -> str | None:
-    """The version ffmpeg reports of itself (``ffmpeg -version``'s first line, e.g.
-    ``7.0.2-static``), or None when there is no ffmpeg or it will not say."""
+def _self_description(configured: str | None) -> tuple[str, ...] | None:
+    """What ``ffmpeg -version`` prints, line by line, or None when there is no ffmpeg or it
+    does not describe itself as one."""
     try:
         command = [find_ffmpeg(configured), "-version"]
         result = subprocess.run(
@@ -44,10 +58,67 @@ def ffmpeg_version(configured: str | None = None) -> str | None:
         )
     except (ToolMissingError, OSError, subprocess.TimeoutExpired):
         return None
-    first = result.stdout.decode("utf-8", "replace").partition("\n")[0].split()
+    lines = tuple(result.stdout.decode("utf-8", "replace").splitlines())
+    first = lines[0].split() if lines else []
     if result.returncode != 0 or len(first) < 3 or first[:2] != ["ffmpeg", "version"]:
         return None
-    return first[2]
+    return lines
+
+
+def ffmpeg_version(configured: str | None = None) -> str | None:
+    """The version ffmpeg reports of itself (``ffmpeg -version``'s first line, e.g.
+    ``7.0.2-static``), or None when there is no ffmpeg or it will not say."""
+    lines = _self_description(configured)
+    return None if lines is None else lines[0].split()[2]
+
+
+def ffmpeg_build(configured: str | None = None) -> str | None:
+    """How that ffmpeg was built (its "built with …" line, the compiler), or None."""
+    lines = _self_description(configured) or ()
+    return next((line.strip() for line in lines[1:3] if line.startswith("built with")), None)
+
+
+def ffmpeg_release(version: str | None) -> tuple[int, int, int] | None:
+    """The release number a version string names (``"n6.1.2"`` → ``(6, 1, 2)``, ``"7.1"`` →
+    ``(7, 1, 0)``), or None when it names none (a git snapshot, a dated build, nothing)."""
+    found = _RELEASE.match(version or "")
+    if found is None:
+        return None
+    major, minor, patch = found.groups()
+    return int(major), int(minor), int(patch or 0)
+
+
+def ffmpeg_outdated(version: str | None, minimum: str = FFMPEG_MINIMUM) -> bool | None:
+    """Whether this version is older than the minimum release; None when that cannot be
+    told (no version, or one that names no release): unknown, not a guess either way."""
+    release, floor = ffmpeg_release(version), ffmpeg_release(minimum)
+    if release is None or floor is None:
+        return None
+    return release < floor
+
+
+def log_ffmpeg(configured: str | None = None) -> None:
+    """Say which ffmpeg this server runs (FF-04): its version and build, and a warning when
+    there is none, it is older than ``FFMPEG_MINIMUM``, or its age cannot be told."""
+    version = ffmpeg_version(configured)
+    if version is None:
+        log.warning("no working ffmpeg found: transcoding and HLS playback will fail")
+        return
+    log.info("ffmpeg %s (%s)", version, ffmpeg_build(configured) or "build not stated")
+    outdated = ffmpeg_outdated(version)
+    if outdated:
+        log.warning(
+            "ffmpeg %s is older than %s, the oldest release Parlour is meant for: its"
+            " decoders read untrusted files, so update it",
+            version,
+            FFMPEG_MINIMUM,
+        )
+    elif outdated is None:
+        log.warning(
+            "ffmpeg %s names no release number: cannot tell whether it is older than %s",
+            version,
+            FFMPEG_MINIMUM,
+        )
 
 
 def file_input(path: str | bytes | os.PathLike[str]) -> str:

@@ -1,10 +1,10 @@
 """The ffmpeg arguments that make one rendition's segments from a given segment on.
 
 Everything in the argument list is a number, a name from ``hls_plan`` or the
-catalogue's confined path behind ``file:`` (FF-01). The output goes to ``<dir>/0/`` for
-the video and ``<dir>/<k + 1>/`` for audio rendition ``k``, one ``<number>.ts`` per
-segment, each written under a temporary name and renamed when complete, so a segment
-file that exists is whole.
+catalogue's confined path behind ``file:`` (FF-01). The output goes to ``<dir>/v/`` for
+the video and ``<dir>/a<k>/`` for audio rendition ``k``, one ``<number>.ts`` (or
+``<number>.m4s`` after an ``init.mp4``) per segment, each written under a temporary name
+and renamed when complete, so a segment file that exists is whole.
 """
 
 import os
@@ -88,12 +88,23 @@ _NO_EXTRAS = ["-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1"]
 _MUXING = ["-max_muxing_queue_size", "2048", "-muxdelay", "0", "-muxpreload", "0"]
 
 
-def _hls_output(segment_s: int, start_number: int, directory: str, name: str) -> list[str]:
+def _hls_output(
+    segment_s: int, start_number: int, directory: str, name: str, fmp4: bool
+) -> list[str]:
     args = ["-f", "hls", "-hls_time", str(segment_s), "-hls_list_size", "0"]
-    args += ["-hls_segment_type", "mpegts", "-hls_flags", "temp_file"]
+    if not fmp4:
+        args += ["-hls_segment_type", "mpegts", "-hls_flags", "temp_file"]
+        args += ["-start_number", str(start_number)]
+        args += ["-hls_segment_filename", os.path.join(directory, name, "%d.ts")]
+        return [*args, os.path.join(directory, name + ".m3u8")]
+    # ffmpeg writes the init segment beside its own playlist, so that goes in the
+    # stream's directory too. frag_discont: each fragment's decode time is the source's
+    # (as -copyts gives it), not counted from this run's start.
+    args += ["-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4"]
+    args += ["-hls_segment_options", "movflags=+frag_discont", "-hls_flags", "temp_file"]
     args += ["-start_number", str(start_number)]
-    args += ["-hls_segment_filename", os.path.join(directory, name, "%d.ts")]
-    return [*args, os.path.join(directory, name + ".m3u8")]
+    args += ["-hls_segment_filename", os.path.join(directory, name, "%d.m4s")]
+    return [*args, os.path.join(directory, name, "index.m3u8")]
 
 
 def segment_args(
@@ -107,20 +118,22 @@ def segment_args(
 ) -> list[str]:
     """ffmpeg's arguments (without the binary) for ``rendition``'s video and every audio
     rendition from ``start_s`` (a segment edge of both), into ``<directory>/v/`` and
-    ``<directory>/a<k>/``. ``-copyts`` keeps the source's timestamps, so a run started at
-    a seek makes segments that line up with the runs before it. The audio is a second
-    output of the same process, cut at its own (shorter) length."""
+    ``<directory>/a<k>/``, as MPEG-TS or (``plan.fmp4``) fragmented MP4. ``-copyts``
+    keeps the source's timestamps, so a run started at a seek makes segments that line up
+    with the runs before it. The audio is a second output of the same process, cut at its
+    own (shorter) length."""
     args = ["-ss", str(start_s)] if start_s else []
     args += ["-i", file_input(source), "-copyts"]
     args += _video_args(plan, rendition, burn, rendition.segment_s)
     args += [*_NO_EXTRAS, *_MUXING]
-    args += _hls_output(rendition.segment_s, start_s // rendition.segment_s, directory, "v")
+    start_number = start_s // rendition.segment_s
+    args += _hls_output(rendition.segment_s, start_number, directory, "v", plan.fmp4)
     if plan.audio:
         args += _audio_args(plan.audio)
         args += ["-vn", *_NO_EXTRAS, *_MUXING]
         streams = " ".join(f"a:{n}" for n in range(len(plan.audio)))
         args += ["-var_stream_map", streams]
-        args += _hls_output(SEGMENT_S, start_s // SEGMENT_S, directory, "a%v")
+        args += _hls_output(SEGMENT_S, start_s // SEGMENT_S, directory, "a%v", plan.fmp4)
     return args
 
 

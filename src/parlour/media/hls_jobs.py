@@ -12,13 +12,15 @@ from pathlib import Path
 
 from parlour.media.audio import Slot
 from parlour.media.ffmpeg import ffmpeg_command
+from parlour.media.hls_plan import SEGMENT_S
 
 _REAP_S = 5
 
 
 class HlsJob:
-    """A running ffmpeg writing ``<directory>/<stream>/<number>.ts``: stream ``v`` is the
-    video of ``rendition``, cut every ``segment_s``; ``a0``, ``a1``... the audio."""
+    """A running ffmpeg writing ``<directory>/<stream>/<number>.<extension>``: stream
+    ``v`` is the video of ``rendition``, cut every ``segment_s``; ``a0``, ``a1``... the
+    audio. fMP4 streams also get an ``init.mp4``, written before their first segment."""
 
     def __init__(
         self,
@@ -30,8 +32,9 @@ class HlsJob:
         streams: list[str],
         slot: Slot | None,
         ffmpeg: str | None,
+        extension: str = "ts",
     ) -> None:
-        self.directory, self.rendition = directory, rendition
+        self.directory, self.rendition, self.extension = directory, rendition, extension
         self.segment_s, self.start_s = segment_s, start_s
         self.slot = slot
         self.paused = False
@@ -53,7 +56,18 @@ class HlsJob:
         return self.process.poll() is None
 
     def segment(self, stream: str, number: int) -> Path:
-        return self.directory / stream / f"{number}.ts"
+        return self.directory / stream / f"{number}.{self.extension}"
+
+    def init(self, stream: str) -> Path | None:
+        """The fMP4 init segment of ``stream`` once ffmpeg has begun it: ``init.mp4``, or
+        ``init_<k>.mp4`` where one output has several audio renditions (ffmpeg's names)."""
+        return next((self.directory / stream).glob("init*.mp4"), None)
+
+    def first_segment(self, stream: str) -> Path:
+        """The first segment this run makes of ``stream``; ffmpeg writes the init
+        segment before it, so once this exists the init segment is whole."""
+        segment_s = self.segment_s if stream == "v" else SEGMENT_S
+        return self.segment(stream, self.start_s // segment_s)
 
     def made_until(self) -> int:
         """Seconds of the film up to which the video is made, counted forward from the
@@ -123,7 +137,7 @@ def remove_before(directory: Path, streams: dict[str, int], before_s: int) -> No
                 for entry in files:
                     stem, _, extension = entry.name.partition(".")
                     if (
-                        extension == "ts"
+                        extension in ("ts", "m4s")
                         and stem.isdigit()
                         and (int(stem) + 1) * segment_s < before_s
                     ):

@@ -2,12 +2,14 @@
 its audio renditions. Built from a playback decision and the source's facts; every value
 in it is a number or a name chosen here, never a client's string (FF-01).
 
-Segments are MPEG-TS rather than fMP4. A TS segment stands alone: there is no init
-segment that would have to come out byte-identical from every ffmpeg restart, and with
-``-copyts`` each packet carries the source's own timestamp, so segments made by a run
-that started at a seek line up with those of the run before it. Every HLS client reads
-it, old TVs included. The price is a few per cent of overhead and no HEVC or Opus inside
-HLS; those sources play directly where the device can, or are transcoded to H.264/AAC.
+Segments are MPEG-TS unless the device asks for fMP4. A TS segment stands alone: there
+is no init segment, and with ``-copyts`` each packet carries the source's own timestamp,
+so segments made by a run that started at a seek line up with those of the run before
+it. Every HLS client reads it, old TVs included. The price is a few per cent of overhead
+and no HEVC or Opus inside HLS; those sources play directly where the device can, or are
+transcoded to H.264/AAC. fMP4 is for players built on Media Source Extensions (Firefox
+takes no MPEG-TS there): ffmpeg's ``frag_discont`` keeps the source's times in each
+fragment's decode time, and the init segment is then the same from every run.
 """
 
 import math
@@ -58,6 +60,11 @@ class HlsPlan:
     renditions: tuple[VideoRendition, ...]
     audio: tuple[AudioPlan, ...]  # the decision's, titles cut short
     burn_subtitle: str | None = None  # "e<stream index>" or "x<sidecar id>" to burn in
+    fmp4: bool = False  # fragmented-MP4 segments (with an init segment) instead of MPEG-TS
+
+    @property
+    def segment_extension(self) -> str:
+        return "m4s" if self.fmp4 else "ts"
 
     def segment_count(self, segment_s: int) -> int:
         count = max(1, math.ceil(self.duration_ms / (segment_s * 1000)))

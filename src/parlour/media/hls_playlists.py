@@ -113,17 +113,22 @@ def _peak(rendition: VideoRendition) -> int:
 
 
 def media(plan: HlsPlan, segment_s: int, prefix: str) -> str:
-    """A rendition's media playlist: every segment, ``prefix/<number>.ts``."""
+    """A rendition's media playlist: every segment, ``prefix/<number>.ts`` (or ``.m4s``
+    after the init segment ``prefix/init.mp4``)."""
     lines = [
         "#EXTM3U",
-        "#EXT-X-VERSION:3",
+        # EXT-X-MAP outside an I-frame playlist needs version 6 (RFC 8216 7).
+        "#EXT-X-VERSION:7" if plan.fmp4 else "#EXT-X-VERSION:3",
         f"#EXT-X-TARGETDURATION:{segment_s}",
         "#EXT-X-MEDIA-SEQUENCE:0",
         "#EXT-X-PLAYLIST-TYPE:VOD",
     ]
+    if plan.fmp4:
+        lines.append(f'#EXT-X-MAP:URI="{prefix}/init.mp4"')
+    extension = plan.segment_extension
     for number in range(plan.segment_count(segment_s)):
         duration = plan.segment_duration(segment_s, number)
-        lines += [f"#EXTINF:{duration:.3f},", f"{prefix}/{number}.ts"]
+        lines += [f"#EXTINF:{duration:.3f},", f"{prefix}/{number}.{extension}"]
     lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"
 

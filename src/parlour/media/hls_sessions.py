@@ -17,7 +17,8 @@ player, and the rules that bound them.
 """
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,9 @@ class HlsSession:
     in_flight: int = 0
     peers: dict[Peer, float] = field(default_factory=dict)
     lock: anyio.Lock = field(default_factory=anyio.Lock)
+    # fMP4 init segments read whole, by (rendition, stream): every run writes the same
+    # bytes again, so one read serves the whole playback.
+    inits: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
     def streams(self) -> dict[str, int]:
         """Each stream directory of the current job and its segment length."""
@@ -122,34 +126,77 @@ class HlsSessions:
         segment_s = rendition.segment_s if stream == "v" else SEGMENT_S
         if not 0 <= number < session.plan.segment_count(segment_s):
             raise NotFoundError("no such segment")
-        self._touch(session, peer)
         at_s = number * segment_s
         if stream == "v":
             session.position_s = at_s
+
+        def whole(job: HlsJob) -> Path | None:
+            path = job.segment(stream, number)
+            return path if path.exists() else None
+
+        def soon(job: HlsJob) -> bool:
+            return job.start_s <= at_s <= job.made_until() + WAIT_AHEAD_S
+
+        async with self._asking(session, peer):
+            return await self._wait(session, rendition, at_s, whole, soon, "this segment")
+
+    async def init(
+        self, session: HlsSession, rendition: VideoRendition, stream: str, peer: Peer
+    ) -> bytes:
+        """The fMP4 init segment of ``stream`` ("v" or "a<k>") of ``rendition``. With no
+        job of that rendition, one starts where the player last asked for video."""
+        key = (rendition.name, stream)
+        known = session.inits.get(key)
+        if known is not None:
+            return known
+
+        def whole(job: HlsJob) -> Path | None:
+            # ffmpeg writes the init segment before the run's first segment.
+            path = job.init(stream)
+            return path if path is not None and job.first_segment(stream).exists() else None
+
+        async with self._asking(session, peer):
+            at_s = session.position_s
+            path = await self._wait(session, rendition, at_s, whole, lambda _: True, "its init")
+            data = await run_sync(path.read_bytes)
+        session.inits[key] = data
+        return data
+
+    @asynccontextmanager
+    async def _asking(self, session: HlsSession, peer: Peer) -> AsyncIterator[None]:
+        """A request of the session's player under way: it keeps the session alive."""
+        self._touch(session, peer)
         session.in_flight += 1
         try:
-            return await self._wait_for(session, rendition, stream, number, at_s)
+            yield
         finally:
             session.in_flight -= 1
             session.last_request = time.monotonic()
 
-    async def _wait_for(
-        self, session: HlsSession, rendition: VideoRendition, stream: str, number: int, at_s: int
+    async def _wait(
+        self,
+        session: HlsSession,
+        rendition: VideoRendition,
+        at_s: int,
+        whole: Callable[[HlsJob], Path | None],
+        near: Callable[[HlsJob], bool],
+        what: str,
     ) -> Path:
+        """What ``whole`` finds in the job of ``rendition``, waiting while a running job
+        ``near`` it makes it, and starting a job at ``at_s`` (once) when there is none."""
         restarted = False
         with anyio.fail_after(SEGMENT_WAIT_S):
             while True:
                 async with session.lock:
                     job = session.job
                     if job is not None and job.rendition == rendition.name:
-                        path = job.segment(stream, number)
-                        if path.exists():
-                            return path
-                        soon = job.start_s <= at_s <= job.made_until() + WAIT_AHEAD_S
-                        if job.running and soon:
+                        found = whole(job)
+                        if found is not None:
+                            return found
+                        if job.running and near(job):
                             job.resume()
                         elif restarted:
-                            raise NotFoundError("the transcoder ended without this segment")
+                            raise NotFoundError(f"the transcoder ended without {what}")
                         else:
                             await self._restart(session, rendition, at_s)
                             restarted = True
@@ -195,6 +242,7 @@ class HlsSessions:
                     streams,
                     slot,
                     self.ffmpeg,
+                    session.plan.segment_extension,
                 )
             )
         except BaseException:

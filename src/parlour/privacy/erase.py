@@ -17,8 +17,8 @@ ERASABLE: dict[Category, str] = {
     Category.RATINGS: "ratings and favourites",
     Category.PLAYLISTS: "every playlist with its entries",
     Category.DEVICES: (
-        "every session and device token but the one making the request, and every export"
-        " download link"
+        "every session and device token but the one making the request, every export"
+        " download link, and every app password for music apps"
     ),
 }
 

@@ -4,7 +4,8 @@ download either without signing in (single-use, 24 hours).
 
 ``SECTIONS`` says which part of the document carries each table that holds data about
 users; a test holds it equal to the schema's personal tables, so a new table is exported
-or the build fails. Credentials (password and token hashes) are never exported.
+or the build fails. Credentials (password and token hashes, app passwords in any form,
+Subsonic salts) are never exported.
 """
 
 import csv
@@ -16,7 +17,7 @@ from typing import Any
 from parlour.domain.errors import InvalidInputError
 
 FORMAT = "parlour-my-data"
-VERSION = 1
+VERSION = 2  # 2: app passwords and Subsonic sign-ins
 
 SECTIONS: dict[str, str] = {
     "users": "account",
@@ -29,6 +30,8 @@ SECTIONS: dict[str, str] = {
     "user_privacy": "privacy_choices",
     "consent_records": "consent_records",
     "export_links": "export_links",
+    "app_passwords": "app_passwords",
+    "subsonic_salts": "subsonic_sign_ins",
 }
 
 LINK_LIFETIME_S = 24 * 3600  # a download link expires a day after it was made
@@ -147,6 +150,10 @@ SCHEMA_BODY: dict[str, Any] = _object(
                 {"format": {"enum": list(LINK_FORMATS)}, "created_at": _TIME, "expires_at": _TIME}
             )
         ),
+        "app_passwords": _list(
+            _object({"id": _TEXT, "label": _TEXT, "created_at": _TIME, "last_used_at": _NULL_TIME})
+        ),
+        "subsonic_sign_ins": _list(_object({"seen_at": _TIME})),
     }
 )
 
@@ -179,6 +186,8 @@ def build_export(
     history_retention_days: int | None,
     consents: Sequence[Mapping[str, Any]],
     links: Sequence[Mapping[str, Any]],
+    app_passwords: Sequence[Mapping[str, Any]],
+    subsonic_salts: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -198,6 +207,10 @@ def build_export(
         },
         "consent_records": [dict(record) for record in consents],  # oldest first
         "export_links": [dict(link) for link in links],  # times only: no secret, no hash
+        # Labels and times only: never the secret, its ciphertext or its hash.
+        "app_passwords": [dict(row) for row in app_passwords],
+        # When music apps signed in with a salt in the last day; never the salts.
+        "subsonic_sign_ins": [dict(row) for row in subsonic_salts],
     }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 class Category(StrEnum):
     ACCOUNT = "account"
-    DEVICES = "devices"  # sessions, device tokens and export download links
+    DEVICES = "devices"  # sessions, device tokens, app passwords and export download links
     GRANTS = "grants"
     RESUME_POINTS = "resume-points"  # and watched marks
     RATINGS = "ratings"  # and favourites
@@ -68,17 +68,23 @@ CATEGORIES: tuple[CategoryInfo, ...] = (
     ),
     CategoryInfo(
         Category.DEVICES,
-        "Sessions, devices and export links",
+        "Sessions, devices, app passwords and export links",
         "each sign-in: kind (browser session or named device), the device label, when it"
         " was made, last used and expires; each link to download your export: its format"
-        " and when it was made and expires; tokens and links only as keyed hashes",
+        " and when it was made and expires; tokens and links only as keyed hashes; each"
+        " app password for music apps (Subsonic): its label, when it was made and last"
+        " used, the password itself encrypted with a key kept outside the database (the"
+        " Subsonic sign-in needs it back) and as a keyed hash; the salts your music apps"
+        " signed in with in the last day, as keyed hashes, with when",
         "staying signed in; listing and revoking devices; downloading your export without"
-        " signing in again",
+        " signing in again; letting music apps sign in without your account password, and"
+        " refusing a replayed Subsonic sign-in",
         "sessions: 30 days idle, 90 days at most; device tokens: 90 days idle; removed on"
         " sign-out, password change, disabling, or erasing this category; export links:"
         " until used once or 24 hours, and removed on password change, disabling or"
-        " erasing this category",
-        ("auth_tokens", "export_links"),
+        " erasing this category; app passwords: until you revoke them, and removed on"
+        " password change, disabling or erasing this category; Subsonic salts: one day",
+        ("auth_tokens", "export_links", "app_passwords", "subsonic_salts"),
         None,
         _SERVICE,
     ),
@@ -222,6 +228,8 @@ def processing_record(personal_tables: Iterable[str]) -> dict[str, Any]:
         "transfers": "none",
         "security": [
             "passwords stored only as argon2id hashes; tokens only as keyed hashes",
+            "app passwords for music apps encrypted (AES-256-GCM) with a key kept outside"
+            " the database, and never the account password",
             "every request signed in; each user sees only their own activity",
             "erasure overwrites deleted rows (SQLite secure_delete) and truncates the"
             " write-ahead log",

@@ -19,7 +19,7 @@ from parlour.privacy import addresses
 from parlour.secrets import Secrets
 from parlour.services.credentials import LoginLimiter, PasswordHasher, new_token, token_digest
 from parlour.services.viewer_cache import ViewerCache
-from parlour.storage import account_store, export_link_store, library_store
+from parlour.storage import account_store, app_password_store, export_link_store, library_store
 from parlour.storage.engine import Catalogue
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class AccountService:
 
     def change_password(self, viewer: Viewer, user: str, password: str) -> None:
         """Set a new password and sign the user out everywhere (an admin, or the user);
-        the user's export download links die too."""
+        the user's export download links and app passwords die too."""
         if not viewer.is_admin and user != viewer.user_id:
             raise PermissionDeniedError("only an admin may change another user's password")
         _check_password(password)
@@ -104,6 +104,7 @@ class AccountService:
             account_store.set_password_hash(conn, info.id, password_hash, _now())
             account_store.delete_tokens_of(conn, info.id)
             export_link_store.delete_links_of(conn, info.id)
+            app_password_store.delete_of(conn, info.id)
         self.recent_viewers.clear()
 
     def set_disabled(self, viewer: Viewer, user: str, disabled: bool) -> None:
@@ -114,6 +115,7 @@ class AccountService:
             if disabled:
                 account_store.delete_tokens_of(conn, info.id)
                 export_link_store.delete_links_of(conn, info.id)
+                app_password_store.delete_of(conn, info.id)
         self.recent_viewers.clear()
 
     # -- signing in ----------------------------------------------------------------------
@@ -233,6 +235,25 @@ class AccountService:
     def tokens(self, viewer: Viewer) -> list[dict[str, object]]:
         with self.catalogue.reading() as conn:
             return account_store.list_tokens(conn, viewer.user_id)
+
+    def sign_ins(self, viewer: Viewer, token: str) -> list[account_store.SignIn]:
+        """Every user's live sign-ins, last used first, for an admin; ``token`` is the
+        admin's own, so that the one they are using is marked. What a token row holds and
+        no more (no address: none is ever stored)."""
+        viewer.require_admin()
+        asking = token_digest(self.secrets.token_key, token)
+        with self.catalogue.reading() as conn:
+            return account_store.list_sign_ins(conn, _now(), asking, SESSION_IDLE_S, DEVICE_IDLE_S)
+
+    def sign_out(self, viewer: Viewer, token_id: str) -> None:
+        """An admin signs one sign-in of any user out (their own included): the token
+        stops working on its next use. NotFoundError for an unknown id."""
+        viewer.require_admin()
+        with self.catalogue.writing() as conn:
+            if not account_store.delete_token(conn, token_id):
+                raise NotFoundError("no such sign-in")
+        self.recent_viewers.clear()
+        log.info("admin %s signed out sign-in %s", viewer.user_id, token_id)
 
     def revoke(self, viewer: Viewer, token_id: str) -> None:
         """Revoke one of the viewer's own tokens; another user's id is simply not found."""

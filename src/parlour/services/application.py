@@ -1,16 +1,18 @@
 """The running application as the front ends receive it: settings and the services."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parlour.library.pool import ProbePool
 from parlour.privacy.egress import EgressGate
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
+from parlour.services.app_passwords import AppPasswordService
 from parlour.services.catalog import CatalogService
 from parlour.services.consent import ConsentService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
 from parlour.services.media_links import MediaLinks
+from parlour.services.music_api import MusicApiService
 from parlour.services.my_data import MyDataService
 from parlour.services.playback import PlaybackService
 from parlour.services.scan_jobs import ScanJobs
@@ -33,6 +35,7 @@ class Parlour:
     scanner: Scanner
     libraries: LibraryService
     accounts: AccountService
+    app_passwords: AppPasswordService  # music apps' sign-ins (Subsonic)
     setup: FirstRunSetup
     catalog: CatalogService
     activity: ActivityService
@@ -46,6 +49,12 @@ class Parlour:
     consent: ConsentService
     usage_reports: UsageReports
     egress: EgressGate  # the outbound gate this process runs under, and its counters
+    # Music for the music apps (Subsonic); it needs nothing but the catalogue, so it is
+    # made here rather than by every caller of the constructor.
+    music: MusicApiService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.music = MusicApiService(self.catalogue)
 
     def close(self) -> None:
         self.watcher.stop()

@@ -15,7 +15,7 @@ from parlour.media import hls_playlists
 from parlour.media.audio import TranscodeSlots, audio_args, ffmpeg_output
 from parlour.media.files import ServedFile, library_file
 from parlour.media.hls_command import BurnIn, progressive_args
-from parlour.media.hls_plan import SEGMENT_S, HlsPlan
+from parlour.media.hls_plan import SEGMENT_S, HlsPlan, VideoRendition
 from parlour.media.hls_sessions import HlsSession, HlsSessions, Peer
 from parlour.media.subtitles import webvtt
 from parlour.services.playback import PlaybackService, plan_from_json
@@ -122,20 +122,39 @@ class MediaLinks:
             return hls_playlists.media(plan, SEGMENT_S, name)
         raise NotFoundError("no such rendition")
 
-    async def segment(self, text: str, kind: str, name: str, number: int, peer: Peer) -> Path:
+    async def segment(
+        self, text: str, kind: str, name: str, number: int, extension: str, peer: Peer
+    ) -> Path:
+        """A whole segment file; ``extension`` ("ts" or "m4s") must be the plan's."""
         session, _ = await run_sync(self._session, text)
+        if extension != session.plan.segment_extension:
+            raise NotFoundError("no such segment")
+        rendition, stream = self._stream(session, kind, name)
+        return await self.sessions.segment(session, rendition, stream, number, peer)
+
+    async def init(self, text: str, kind: str, name: str, peer: Peer) -> bytes:
+        """The init segment of an fMP4 rendition; NotFoundError for MPEG-TS ones."""
+        session, _ = await run_sync(self._session, text)
+        if not session.plan.fmp4:
+            raise NotFoundError("no such segment")
+        rendition, stream = self._stream(session, kind, name)
+        return await self.sessions.init(session, rendition, stream, peer)
+
+    @staticmethod
+    def _stream(session: HlsSession, kind: str, name: str) -> tuple[VideoRendition, str]:
+        """The video rendition whose job makes what ``kind``/``name`` names, and the
+        stream directory ("v" or "a<k>") it lands in."""
         plan = session.plan
         if kind == "v":
             rendition = plan.rendition(name)
             if rendition is None:
                 raise NotFoundError("no such rendition")
-            return await self.sessions.segment(session, rendition, "v", number, peer)
+            return rendition, "v"
         if kind != "a" or not (name.isdigit() and int(name) < len(plan.audio)):
             raise NotFoundError("no such rendition")
         # Audio comes from the job of whichever video rendition plays now.
         current = session.job.rendition if session.job is not None else None
-        rendition = plan.rendition(current or "") or plan.renditions[0]
-        return await self.sessions.segment(session, rendition, f"a{name}", number, peer)
+        return plan.rendition(current or "") or plan.renditions[0], f"a{name}"
 
     def subtitle_playlist(self, text: str, ref: str) -> str:
         session, checked = self._session(text)

@@ -19,9 +19,11 @@ from parlour.privacy import erase, export, inventory, retention
 from parlour.privacy.inventory import Category
 from parlour.services import accounts
 from parlour.services.accounts import AccountService
+from parlour.services.app_passwords import SALT_WINDOW_S
 from parlour.services.credentials import new_token, token_digest
 from parlour.storage import (
     account_store,
+    app_password_store,
     consent_store,
     export_link_store,
     my_data_store,
@@ -35,7 +37,9 @@ log = logging.getLogger(__name__)
 # it true: a new admin view of activity must be added here.
 ADMIN_CAN_SEE = (
     "An admin can see your user name, role, whether the account is disabled and which"
-    " libraries you may see. No admin can see your history, resume points, ratings,"
+    " libraries you may see, and the browsers and devices you are signed in on (a device's"
+    " name, and when each signed in, was last used and will end), and can sign them out."
+    " No admin can see your history, resume points, ratings,"
     " favourites or playlists through Parlour. An admin can disable or delete your"
     " account, change your password, and erase or export your data from the server's"
     " command line; whoever runs the server can also read its database files."
@@ -132,6 +136,8 @@ class MyDataService:
             history_retention_days=choices.history_retention_days,
             consents=[record.as_json() for record in consent_store.records(conn, user_id)],
             links=export_link_store.links(conn, user_id),
+            app_passwords=app_password_store.exported(conn, user_id),
+            subsonic_salts=app_password_store.exported_salts(conn, user_id),
         )
 
     def history_csv(self, viewer: Viewer) -> str:
@@ -199,9 +205,10 @@ class MyDataService:
                 rows = my_data_store.erase_ratings(conn, user_id)
             elif category is Category.PLAYLISTS:
                 rows = my_data_store.erase_playlists(conn, user_id)
-            else:  # devices: sign-ins, and the export links that stand in for one
+            else:  # devices: sign-ins, the export links and app passwords that stand in for one
                 rows = my_data_store.erase_tokens(conn, user_id, keep)
                 rows += export_link_store.delete_links_of(conn, user_id)
+                rows += app_password_store.delete_of(conn, user_id)
         if category is Category.DEVICES:
             self.accounts.recent_viewers.clear()
         complete = self.catalogue.checkpoint()
@@ -252,8 +259,8 @@ class MyDataService:
 
     def apply_retention(self) -> int:
         """Delete every play older than its user's retention limit, every expired export
-        link and every sign-in past its lifetime or idle limit (P-12); how many plays
-        went. The server can run it as often as it likes
+        link, every sign-in past its lifetime or idle limit (P-12) and every Subsonic salt
+        older than a day; how many plays went. The server can run it as often as it likes
         (``parlour privacy retention``)."""
         now = self.clock()
         removed = 0
@@ -266,6 +273,8 @@ class MyDataService:
             stale = account_store.delete_stale_tokens(
                 conn, now, accounts.SESSION_IDLE_S, accounts.DEVICE_IDLE_S
             )
+            # Subsonic salts only stop replays for a day; after that they are forgotten.
+            app_password_store.delete_salts_until(conn, now - SALT_WINDOW_S)
         if expired:
             log.info("removed %d expired export links", expired)
         if stale:

@@ -138,6 +138,8 @@ class PlaybackService:
             kbps = max(MIN_KBPS, min(MAX_KBPS, kbps))
             return {"d": "audio", "f": fmt if fmt in FORMATS else "mp3", "k": kbps}
         plan = self._plan(item, decision)
+        if profile.streaming == "hls" and profile.hls_segments == "fmp4":
+            plan = replace(plan, fmp4=True)
         burn = decision.subtitle if decision.burn_subtitle else None
         return {
             "d": "hls" if profile.streaming == "hls" else "ts",
@@ -215,7 +217,8 @@ def _url(ticket: str, choices: dict[str, Any], rel_path: bytes) -> tuple[str, st
 
 
 def plan_json(plan: HlsPlan) -> dict[str, Any]:
-    return {
+    fmp4 = {"f": 1} if plan.fmp4 else {}  # absent for MPEG-TS: tickets stay short
+    return fmp4 | {
         "n": plan.duration_ms,
         "v": plan.video_index,
         "r": [
@@ -243,4 +246,5 @@ def plan_from_json(data: dict[str, Any], burn: str | None) -> HlsPlan:
             for i, c, k, ch, lang, title, d in data["a"]
         ),
         burn,
+        bool(data.get("f")),
     )

@@ -222,6 +222,68 @@ def list_tokens(conn: Connection, user_id: str) -> list[dict[str, object]]:
     return [{str(key): value for key, value in row._asdict().items()} for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """One live sign-in as an admin sees it: what the token row holds (never its hash),
+    its user, and whether it is the one asking."""
+
+    id: str
+    user_id: str
+    user_name: str
+    kind: str
+    label: str | None
+    created_at: int
+    last_used_at: int
+    expires_at: int
+    current: bool
+
+
+def list_sign_ins(
+    conn: Connection, now: int, asking_hash: str, session_idle_s: int, device_idle_s: int
+) -> list[SignIn]:
+    """Every user's live sign-ins (not past their lifetime or idle limit, user enabled),
+    last used first; ``current`` marks the token whose hash is ``asking_hash``."""
+    t, u = s.auth_tokens.c, s.users.c
+    live = and_(
+        t.expires_at > now,
+        or_(
+            and_(t.kind == "session", t.last_used_at > now - session_idle_s),
+            and_(t.kind == "device", t.last_used_at > now - device_idle_s),
+        ),
+        u.disabled.is_(False),
+    )
+    rows = conn.execute(
+        select(
+            t.id,
+            t.user_id,
+            u.name,
+            t.kind,
+            t.label,
+            t.created_at,
+            t.last_used_at,
+            t.expires_at,
+            (t.token_hash == asking_hash).label("current"),
+        )
+        .join(s.users, u.id == t.user_id)
+        .where(live)
+        .order_by(t.last_used_at.desc(), t.created_at.desc(), t.id)
+    ).all()
+    return [
+        SignIn(
+            row.id,
+            row.user_id,
+            row.name,
+            row.kind,
+            row.label,
+            row.created_at,
+            row.last_used_at,
+            row.expires_at,
+            bool(row.current),
+        )
+        for row in rows
+    ]
+
+
 def delete_stale_tokens(conn: Connection, now: int, session_idle_s: int, device_idle_s: int) -> int:
     """Remove sign-ins past their lifetime or idle too long (P-12), used again or not."""
     t = s.auth_tokens.c

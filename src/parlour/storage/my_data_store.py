@@ -29,7 +29,16 @@ from parlour.storage import schema as s
 GO_WITH_ACCOUNT = frozenset({"consent_records"})
 
 # Columns never read out of the catalogue for a person: they are credentials.
-SECRET_COLUMNS = frozenset({("users", "password_hash"), ("auth_tokens", "token_hash")})
+SECRET_COLUMNS = frozenset(
+    {
+        ("users", "password_hash"),
+        ("auth_tokens", "token_hash"),
+        ("app_passwords", "secret_hash"),
+        ("app_passwords", "nonce"),
+        ("app_passwords", "ciphertext"),
+        ("subsonic_salts", "salt_hash"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

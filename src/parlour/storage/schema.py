@@ -450,6 +450,37 @@ auth_tokens = Table(
     Column("expires_at", BigInteger, nullable=False),
 )
 
+# App passwords for music apps (Subsonic, services.app_passwords): random secrets that
+# Subsonic's token scheme (t = md5(secret + salt)) needs in recoverable form, so each is
+# stored encrypted (AES-256-GCM under a key derived from the secrets file, a nonce per
+# row, the row's id and user as associated data), with a keyed hash for OpenSubsonic's
+# apiKey look-up. Never the account password.
+app_passwords = Table(
+    "app_passwords",
+    metadata,
+    _id(),
+    _ref("user_id", "users.id"),
+    Column("label", String(64), nullable=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),  # keyed hash (token key)
+    Column("nonce", LargeBinary, nullable=False),  # 12 random bytes
+    Column("ciphertext", LargeBinary, nullable=False),  # the secret, with its GCM tag
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_used_at", BigInteger),  # None: never used; written at most once a minute
+)
+
+# Subsonic salts (``s``) that signed a user in during the last day, as keyed hashes: a
+# salt used again by the same user within 24 hours is a replay and is refused. Older rows
+# are deleted by the retention upkeep.
+subsonic_salts = Table(
+    "subsonic_salts",
+    metadata,
+    _ref("user_id", "users.id", indexed=False),
+    Column("salt_hash", String(64), nullable=False),
+    Column("seen_at", BigInteger, nullable=False),
+    UniqueConstraint("user_id", "salt_hash", name="uq_subsonic_salts_pair"),
+    Index("ix_subsonic_salts_seen_at", "seen_at"),
+)
+
 library_grants = Table(
     "library_grants",
     metadata,

@@ -62,6 +62,15 @@ def test_firefox_is_chromium_without_matroska_or_quicktime() -> None:
     assert _rule(firefox, "av1") is not None and _rule(firefox, "vp9") is not None
     assert "alac" not in firefox.audio_codecs
     assert firefox.label == "Firefox" and firefox.streaming == "hls"
+    # No HLS of its own: Media Source Extensions, which take MP4 but never MPEG-TS.
+    assert firefox.hls_segments == "fmp4" and firefox.hls_audio_codecs == {"aac"}
+    assert BUILT_IN["chromium"].hls_segments == BUILT_IN["safari"].hls_segments == "mpegts"
+
+
+def test_a_client_profile_may_ask_for_fmp4_segments_and_nothing_else() -> None:
+    assert profile_from_json({"hls_segments": "fmp4"}).hls_segments == "fmp4"
+    with pytest.raises(InvalidInputError, match="hls_segments"):
+        profile_from_json({"hls_segments": "webm"})
 
 
 def test_safari_plays_hevc_and_dolby_but_no_webm_or_matroska() -> None:
@@ -139,6 +148,7 @@ def test_an_empty_object_takes_the_conservative_defaults() -> None:
     assert profile.hls_video_codecs == {"h264"}
     assert profile.hls_audio_codecs == {"aac", "mp3"}
     assert profile.audio_transcode_format == "aac"
+    assert profile.hls_segments == "mpegts"
 
 
 def test_a_full_profile_is_read_field_by_field() -> None:

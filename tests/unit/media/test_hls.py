@@ -3,6 +3,7 @@ segment listed up front, and nothing but numbers and chosen names on the command
 
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,29 @@ def test_the_master_names_renditions_audio_and_subtitles() -> None:
     assert 'NAME="Deutsch",LANGUAGE="de"' in text and 'NAME="Français",LANGUAGE="fr"' in text
     assert text.count("#EXT-X-STREAM-INF") == 2 and "RESOLUTION=1280x720" in text
     assert "v/source.m3u8" in text and "v/720p.m3u8" in text
+
+
+def test_an_fmp4_playlist_maps_its_init_segment_and_lists_m4s() -> None:
+    plan = replace(_plan(10_000), fmp4=True)
+    lines = media(plan, 4, "720p").splitlines()
+    assert lines[1] == "#EXT-X-VERSION:7"  # EXT-X-MAP needs 6 or more
+    assert '#EXT-X-MAP:URI="720p/init.mp4"' in lines
+    assert [line for line in lines if not line.startswith("#")] == [
+        "720p/0.m4s",
+        "720p/1.m4s",
+        "720p/2.m4s",
+    ]
+    assert "#EXT-X-MAP" not in media(_plan(10_000), 4, "720p")  # MPEG-TS has none
+
+
+def test_fmp4_output_keeps_the_source_times_in_each_stream_directory() -> None:
+    plan = replace(_plan(), fmp4=True)
+    args = segment_args(b"/f.mkv", plan, plan.renditions[1], 8, "/c")
+    assert args.count("fmp4") == 2 and args.count("movflags=+frag_discont") == 2
+    assert "/c/v/%d.m4s" in args and "/c/v/index.m3u8" in args
+    assert "/c/a%v/%d.m4s" in args and "/c/a%v/index.m3u8" in args
+    assert args[args.index("-start_number") + 1] == "2"  # 8 s into 4 s segments
+    assert "fmp4" not in segment_args(b"/f.mkv", _plan(), plan.renditions[1], 8, "/c")
 
 
 def test_hls_webvtt_carries_the_timestamp_map() -> None:

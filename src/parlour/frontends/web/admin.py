@@ -1,5 +1,5 @@
-"""Admin routes: users and their grants, libraries and the files they could not read,
-scans (and their live stream), server facts.
+"""Admin routes: users and their grants, every user's sign-ins, libraries and the files
+they could not read, scans (and their live stream), server facts.
 
 The admin check itself lives in the services (``Viewer.require_admin``); these routes
 only parse and render.
@@ -16,11 +16,12 @@ from starlette.routing import Route
 from parlour import __version__
 from parlour.domain.accounts import UserInfo, Viewer
 from parlour.domain.errors import InvalidInputError
-from parlour.frontends.web.auth import signed_in
+from parlour.frontends.web.auth import request_token, signed_in
 from parlour.frontends.web.json import JSONResponse, json_body, text_field
 from parlour.frontends.web.scan_events import scan_events
-from parlour.media.ffmpeg import ffmpeg_version
+from parlour.media.ffmpeg import FFMPEG_MINIMUM, ffmpeg_outdated, ffmpeg_version
 from parlour.services.application import Parlour
+from parlour.storage.account_store import SignIn
 
 
 def _user(user: UserInfo) -> dict[str, Any]:
@@ -88,6 +89,32 @@ def _disabling(disabled: bool) -> Any:
 
     endpoint.__name__ = "disable_user" if disabled else "enable_user"
     return signed_in(endpoint)
+
+
+def _sign_in(sign_in: SignIn) -> dict[str, Any]:
+    return {
+        "id": sign_in.id,
+        "user": {"id": sign_in.user_id, "name": sign_in.user_name},
+        "kind": sign_in.kind,
+        "label": sign_in.label,
+        "created_at": sign_in.created_at,
+        "last_used_at": sign_in.last_used_at,
+        "expires_at": sign_in.expires_at,
+        "current": sign_in.current,
+    }
+
+
+async def list_sign_ins(request: Request, viewer: Viewer) -> Response:
+    token, _ = request_token(request)
+    assert token is not None  # signed_in checked it
+    found = await run_in_threadpool(_app(request).accounts.sign_ins, viewer, token)
+    return JSONResponse([_sign_in(sign_in) for sign_in in found])
+
+
+async def sign_out(request: Request, viewer: Viewer) -> Response:
+    session_id = request.path_params["session_id"]
+    await run_in_threadpool(_app(request).accounts.sign_out, viewer, session_id)
+    return Response(status_code=204)
 
 
 async def add_library(request: Request, viewer: Viewer) -> Response:
@@ -159,6 +186,8 @@ async def server_info(request: Request, viewer: Viewer) -> Response:
             "scan_workers": parlour.pool.workers,
             "event_streams": request.app.state.streams.open,
             "ffmpeg_version": ffmpeg,
+            "ffmpeg_minimum": FFMPEG_MINIMUM,
+            "ffmpeg_outdated": ffmpeg_outdated(ffmpeg),
             "transcodes": {"running": slots.busy, "slots": slots.count},
             "hls_jobs": parlour.media_links.sessions.running_jobs(),
         }
@@ -172,6 +201,8 @@ ROUTES = [
     Route("/api/v1/admin/users/{user_id}/password", signed_in(set_password), methods=["PUT"]),
     Route("/api/v1/admin/users/{user_id}/disable", _disabling(True), methods=["POST"]),
     Route("/api/v1/admin/users/{user_id}/enable", _disabling(False), methods=["POST"]),
+    Route("/api/v1/admin/sessions", signed_in(list_sign_ins), methods=["GET"]),
+    Route("/api/v1/admin/sessions/{session_id}", signed_in(sign_out), methods=["DELETE"]),
     Route("/api/v1/admin/libraries", signed_in(add_library), methods=["POST"]),
     Route("/api/v1/admin/libraries/{library_id}", signed_in(remove_library), methods=["DELETE"]),
     Route(

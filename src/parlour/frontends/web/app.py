@@ -18,9 +18,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from parlour.domain.accounts import Viewer
+from parlour.frontends import subsonic
 from parlour.frontends.web import (
     activity,
     admin,
+    app_passwords,
     browse,
     consent,
     images,
@@ -48,6 +50,7 @@ from parlour.frontends.web.hosts import HostAllowList, HostGuard
 from parlour.frontends.web.json import JSONResponse, json_body, text_field
 from parlour.frontends.web.openapi import openapi_json
 from parlour.frontends.web.scan_events import LiveStreams
+from parlour.media.ffmpeg import log_ffmpeg
 from parlour.media.hls_sessions import HlsSessions
 from parlour.services.application import Parlour
 
@@ -57,6 +60,9 @@ PUBLIC_ROUTES = frozenset(
     "/api/v1/export/{secret}",  # an export download link: the secret is the credential
     "/",  # the web UI's page and files: they hold no data; every datum comes from the API
     "/static/{path:path}",
+    # Subsonic checks its own credentials (an app password or API key in the request, as
+    # music apps send them) and answers a failure in its own format, not a 401.
+    "/rest/{method}",
 }
 
 
@@ -137,6 +143,10 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
                 upkeep.start_soon(_keep_sessions, sessions)
                 upkeep.start_soon(my_data.keep_retention, parlour.my_data)
                 upkeep.start_soon(usage_reports.keep_sending, parlour.usage_reports)
+                # FF-04: which ffmpeg runs, in the log at every start (off the event loop).
+                upkeep.start_soon(
+                    anyio.to_thread.run_sync, log_ffmpeg, parlour.settings.ffmpeg_path
+                )
                 try:
                     yield
                 finally:
@@ -168,9 +178,11 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         *admin.ROUTES,
         *outbound.ROUTES,
         *my_data.ROUTES,
+        *app_passwords.ROUTES,
         *consent.ROUTES,
         *usage_reports.ROUTES,
         *ui.ROUTES,
+        *subsonic.ROUTES,
     ]
     hosts = HostAllowList(parlour.settings.allowed_hosts)
     app = Starlette(

@@ -7,6 +7,7 @@ Ticket URLs need no Authorization header: the ticket in the path is the credenti
 every segment URL carries it too.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +30,7 @@ from parlour.services.application import Parlour
 
 _PLAYLIST = {"content-type": MEDIA_TYPE, "cache-control": "private, no-store"}
 _SEGMENT = {"content-type": "video/mp2t", "cache-control": "private, max-age=3600"}
+_FMP4 = {"content-type": "video/mp4", "cache-control": "private, max-age=3600"}
 _VTT = {"content-type": "text/vtt; charset=utf-8", "cache-control": "private"}
 _MAX_NAME = 40
 
@@ -183,15 +185,35 @@ async def hls_media(request: Request) -> Response:
     return Response(text, headers=_PLAYLIST)
 
 
-async def hls_segment(request: Request) -> Response:
+def _segment_route(extension: str) -> Callable[[Request], Awaitable[Response]]:
+    headers = _SEGMENT if extension == "ts" else _FMP4
+
+    async def hls_segment(request: Request) -> Response:
+        kind, name = request.path_params["kind"], _name(request, "name")
+        raw = str(request.path_params["number"])
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else -1
+        links = _parlour(request).media_links
+        peer = peer_of(request.client)
+        path = await links.segment(_ticket(request), kind, name, number, extension, peer)
+        # Read whole (a few MB at most): the file may be deleted once the player is past it.
+        body = await run_sync(path.read_bytes)
+        return Response(body, headers=_typed(headers, kind))
+
+    return hls_segment
+
+
+def _typed(headers: dict[str, str], kind: str) -> dict[str, str]:
+    """An fMP4 audio rendition is audio/mp4; everything else keeps its type."""
+    if kind == "a" and headers["content-type"] == "video/mp4":
+        return headers | {"content-type": "audio/mp4"}
+    return headers
+
+
+async def hls_init(request: Request) -> Response:
     kind, name = request.path_params["kind"], _name(request, "name")
-    raw = str(request.path_params["number"])
-    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else -1
     links = _parlour(request).media_links
-    path = await links.segment(_ticket(request), kind, name, number, peer_of(request.client))
-    # Read whole (a few MB at most): the file may be deleted once the player is past it.
-    body = await run_sync(path.read_bytes)
-    return Response(body, headers=_SEGMENT)
+    body = await links.init(_ticket(request), kind, name, peer_of(request.client))
+    return Response(body, headers=_typed(_FMP4, kind))
 
 
 async def hls_subtitles(request: Request) -> Response:
@@ -225,7 +247,9 @@ ROUTES = [
     Route("/api/v1/items/{item_id}/playback/report", signed_in(report_playback), methods=["POST"]),
     Route(f"{_HLS}/master.m3u8", hls_master, methods=["GET"]),
     Route(f"{_HLS}/{{kind}}/{{name}}.m3u8", hls_media, methods=["GET"]),
-    Route(f"{_HLS}/{{kind}}/{{name}}/{{number}}.ts", hls_segment, methods=["GET"]),
+    Route(f"{_HLS}/{{kind}}/{{name}}/init.mp4", hls_init, methods=["GET"]),
+    Route(f"{_HLS}/{{kind}}/{{name}}/{{number}}.ts", _segment_route("ts"), methods=["GET"]),
+    Route(f"{_HLS}/{{kind}}/{{name}}/{{number}}.m4s", _segment_route("m4s"), methods=["GET"]),
     Route(f"{_HLS}/s/{{name}}.vtt", hls_subtitles, methods=["GET"]),
     Route(f"{_PLAY}/file", play_file, methods=["GET"]),
     Route(f"{_PLAY}/audio", play_audio, methods=["GET"]),

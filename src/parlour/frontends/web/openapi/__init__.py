@@ -18,6 +18,7 @@ from parlour.frontends.web.openapi import (
     accounts,
     activity,
     admin,
+    app_passwords,
     browse,
     consent,
     delivery,
@@ -33,7 +34,7 @@ from parlour.frontends.web.openapi.schemas import SCHEMAS
 def _paths() -> dict[str, dict[str, Operation]]:
     found: dict[str, dict[str, Operation]] = {}
     areas = (accounts, browse, activity, playback, delivery, admin, outbound, my_data, consent)
-    for area in (*areas, usage_reports):
+    for area in (*areas, usage_reports, app_passwords):
         for path, operations in area.operations().items():
             found.setdefault(path, {}).update(with_path_parameters(path, operations))
     return found

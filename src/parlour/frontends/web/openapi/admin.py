@@ -65,6 +65,26 @@ def operations() -> dict[str, dict[str, Operation]]:
         "/api/v1/admin/users/{user_id}/enable": {
             "post": op("Enable a user again", tag, status=204),
         },
+        "/api/v1/admin/sessions": {
+            "get": op(
+                "Every user's live sign-ins (browser sessions and device tokens)",
+                tag,
+                answer={"type": "array", "items": ref("SignIn")},
+                description=(
+                    "Last used first. What each sign-in record holds and no more: no token,"
+                    " no hash and no address (none is ever stored). `current` marks the"
+                    " caller's own."
+                ),
+            ),
+        },
+        "/api/v1/admin/sessions/{session_id}": {
+            "delete": op(
+                "Sign one sign-in of any user out; its token stops working at once",
+                tag,
+                status=204,
+                description="The caller's own current one too: the caller is then signed out.",
+            ),
+        },
         "/api/v1/admin/libraries": {
             "post": op(
                 "Add a library (a folder on the server)",

@@ -54,6 +54,12 @@ _CUSTOM_PROFILE = {
         "hls_video_codecs": _NAMES,
         "hls_audio_codecs": _NAMES,
         "audio_transcode_format": {"type": "string", "enum": ["mp3", "opus", "aac"]},
+        "hls_segments": {
+            "type": "string",
+            "enum": ["mpegts", "fmp4"],
+            "description": "HLS segments as MPEG-TS (the default) or fragmented MP4 with an"
+            " init segment, for players built on Media Source Extensions.",
+        },
     },
 }
 _PROFILE_NAMES = sorted(BUILT_IN)
@@ -196,6 +202,18 @@ def operations() -> dict[str, dict[str, Operation]]:
     )
     playlist = "application/vnd.apple.mpegurl"
     segment = _ticketed("One HLS segment (MPEG-TS)", _BINARY, "video/mp2t", errors=(503,))
+    fmp4_segment = _ticketed(
+        "One HLS segment as fragmented MP4 (audio/mp4 for an audio rendition)",
+        _BINARY,
+        "video/mp4",
+        errors=(503,),
+    )
+    fmp4_init = _ticketed(
+        "The init segment (EXT-X-MAP) of an fMP4 rendition (audio/mp4 for audio)",
+        _BINARY,
+        "video/mp4",
+        errors=(503,),
+    )
     file = _ticketed("The file itself (direct play), with byte ranges", _BINARY, "*/*")
     file["responses"] |= {
         "206": {"description": "The range asked for", "content": {"*/*": {"schema": _BINARY}}},
@@ -216,6 +234,8 @@ def operations() -> dict[str, dict[str, Operation]]:
             )
         },
         "/api/v1/hls/{ticket}/{kind}/{name}/{number}.ts": {"get": segment},
+        "/api/v1/hls/{ticket}/{kind}/{name}/{number}.m4s": {"get": fmp4_segment},
+        "/api/v1/hls/{ticket}/{kind}/{name}/init.mp4": {"get": fmp4_init},
         "/api/v1/hls/{ticket}/s/{name}.vtt": {
             "get": _ticketed("An HLS subtitle rendition as WebVTT", {"type": "string"}, "text/vtt")
         },

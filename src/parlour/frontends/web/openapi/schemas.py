@@ -296,6 +296,18 @@ SCHEMAS: dict[str, Schema] = {
             "expires_at": TIME,
         }
     ),
+    "SignIn": obj(
+        {
+            "id": ID,
+            "user": obj({"id": ID, "name": TEXT}),
+            "kind": {"type": "string", "enum": ["session", "device"]},
+            "label": nullable("string", description="The device's name; null: a browser session"),
+            "created_at": TIME,
+            "last_used_at": TIME,
+            "expires_at": TIME,
+            "current": {"type": "boolean", "description": "The caller's own sign-in"},
+        }
+    ),
     "Library": obj(
         {
             "id": ID,
@@ -367,6 +379,17 @@ SCHEMAS: dict[str, Schema] = {
             "scan_workers": {"type": "integer", "minimum": 1},
             "event_streams": COUNT,
             "ffmpeg_version": nullable("string", description="null: no ffmpeg found"),
+            "ffmpeg_minimum": {
+                "type": "string",
+                "description": "The oldest ffmpeg release this server is meant to run with",
+            },
+            "ffmpeg_outdated": nullable(
+                "boolean",
+                description=(
+                    "Whether ffmpeg_version is older than ffmpeg_minimum; null: unknown (no"
+                    " ffmpeg, or a version that names no release, such as a git snapshot)"
+                ),
+            ),
             "transcodes": obj(
                 {
                     "running": {**COUNT, "description": "Transcodes holding a slot now"},

@@ -5,6 +5,7 @@
 import { api } from "./api.js";
 import { clear, errorBox, h } from "./dom.js";
 import { current, go, link, match, route } from "./router.js";
+import { installSpatialNavigation } from "./spatial.js";
 import { signIn } from "./views/signin.js";
 
 // route → [module, exported view]. A view is `async ({ params, query, main, session })`
@@ -176,6 +177,7 @@ async function start(session) {
   state.frame = frame(session);
   clear(document.getElementById("app"), state.frame.root);
   window.addEventListener("hashchange", show);
+  installSpatialNavigation();
   const music = await import("./audio.js");
   music.mountPlayerBar(state.frame.bar);
   await show();

@@ -1,5 +1,5 @@
 // Admin: libraries (add a folder, rescan with live progress, failed files with reasons),
-// users and their library grants, the admin's own devices, privacy (outbound features,
+// users and their library grants, every user's devices and sessions, privacy (outbound features,
 // the instance's usage-report consents, the exact report bytes, the processing record)
 // and server facts. Sections by "?tab=" in the route; every datum comes from
 // /api/v1/admin/..., which answers 403 to anyone but an admin.

@@ -6,10 +6,12 @@
 //
 // This file puts the page together; its parts are in views/privacy/: the inventory with its
 // erase buttons (inventory.js, confirm.js), downloads (downloads.js), history settings
-// (history.js), consents (consents.js) and the usage-report entry (report.js).
+// (history.js), consents (consents.js), the usage-report entry (report.js) and app
+// passwords for music apps (apps.js).
 
 import { api } from "../api.js";
 import { clear, h } from "../dom.js";
+import { appPasswordsView } from "./privacy/apps.js";
 import { consentView } from "./privacy/consents.js";
 import { confirmDialog } from "./privacy/confirm.js";
 import { exportView } from "./privacy/downloads.js";
@@ -36,6 +38,7 @@ export async function myData({ main, session }) {
     admin: h("div"),
   };
   const confirm = confirmDialog();
+  const apps = appPasswordsView(say, confirm, () => refreshInventory());
 
   async function refreshInventory() {
     const inventory = await api("/api/v1/me/data");
@@ -50,7 +53,7 @@ export async function myData({ main, session }) {
       rows += answer && typeof answer.rows === "number" ? answer.rows : 0;
     }
     say(`Erased ${ERASE[category].button.replace(/^Erase (my )?/, "")} (${rows} ${rows === 1 ? "record" : "records"}).`);
-    await refreshInventory();
+    await Promise.all([refreshInventory(), category === "devices" ? apps.refresh() : null]);
   }
 
   async function refreshConsents() {
@@ -65,10 +68,18 @@ export async function myData({ main, session }) {
     await refreshConsents();
   }
 
-  const [privacy] = await Promise.all([api("/api/v1/me/privacy"), refreshInventory(), refreshConsents()]);
+  const [privacy] = await Promise.all([
+    api("/api/v1/me/privacy"),
+    refreshInventory(),
+    refreshConsents(),
+    apps.refresh(),
+  ]);
   clear(parts.export, exportView(say));
   clear(parts.history, historyForm(privacy, say, refreshInventory));
-  clear(parts.admin, h("p", { text: privacy.admin_can_see }));
+  clear(
+    parts.admin,
+    h("p", { text: privacy.admin_can_see }),
+  );
 
   clear(
     main,
@@ -91,6 +102,7 @@ export async function myData({ main, session }) {
         section("My history", "history-heading", parts.history),
         section("What an admin can see", "admin-heading", parts.admin),
       ),
+      section("Apps (Subsonic)", "apps-heading", apps.content),
       section("Usage reports: my consent", "consent-heading", parts.consents),
       section("My entry in a usage report", "report-heading", parts.report),
     ),

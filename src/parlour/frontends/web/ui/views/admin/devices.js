@@ -1,59 +1,122 @@
-// Admin tab "Devices and sessions": the admin's own sign-ins, each revocable.
+// Admin tab "Devices and sessions": every user's signed-in browsers and devices
+// (GET /api/v1/admin/sessions), last used first, the admin's own current one marked; each
+// can be signed out after a confirmation (DELETE /api/v1/admin/sessions/{id}). Users are
+// told on their My data page that an admin sees this.
 
 import { api } from "../../api.js";
 import { clear, h, when } from "../../dom.js";
 import { message, problem, table } from "./common.js";
 
+// A session is a sign-in without a device name: a browser's, or an app's that gave none
+// (nothing else about it is kept, so nothing else can be said).
+function deviceName(signIn) {
+  if (signIn.label) return signIn.label;
+  return signIn.kind === "session" ? "Unnamed session" : "Unnamed device";
+}
+
+function kindText(signIn) {
+  return signIn.kind === "session" ? "session (a browser, or an app that gave no name)" : "device token";
+}
+
 export async function devicesTab(section) {
   const listBox = h("div");
   const note = h("p", { class: "action-note", role: "status" });
 
+  function signOutButton(signIn) {
+    const what = deviceName(signIn);
+    const who = signIn.user.name;
+    const start = h(
+      "button",
+      { type: "button", class: "danger", "aria-label": `Sign out ${what} of ${who}` },
+      "Sign out",
+    );
+    start.addEventListener("click", () => {
+      const confirm = h("button", { type: "button", class: "danger" }, "Sign out now");
+      const cancel = h("button", { type: "button" }, "Cancel");
+      const ask = h(
+        "div",
+        { class: "confirm", role: "group", "aria-label": `Confirm signing out ${what} of ${who}` },
+        h("p", {
+          text: signIn.current
+            ? "This is the session you are using: you will be signed out of this browser."
+            : `${who} must sign in again on it.`,
+        }),
+        confirm,
+        cancel,
+      );
+      cancel.addEventListener("click", () => {
+        ask.replaceWith(start);
+        start.focus();
+      });
+      confirm.addEventListener("click", async () => {
+        confirm.disabled = true;
+        cancel.disabled = true;
+        try {
+          await api(`/api/v1/admin/sessions/${encodeURIComponent(signIn.id)}`, { method: "DELETE" });
+        } catch (error) {
+          confirm.disabled = false;
+          cancel.disabled = false;
+          problem(note, error);
+          return;
+        }
+        if (signIn.current) {
+          // Our own cookie is dead now: the app goes back to its sign-in page.
+          window.dispatchEvent(new CustomEvent("parlour:signed-out"));
+          return;
+        }
+        message(note, `${what} of ${who} signed out.`);
+        await refresh().catch((error) => problem(note, error));
+      });
+      start.replaceWith(ask);
+      confirm.focus();
+    });
+    return start;
+  }
+
   async function refresh() {
-    const tokens = await api("/api/v1/me/tokens");
-    if (!tokens.length) {
-      clear(listBox, h("p", { class: "muted", text: "No sign-ins." }));
+    const signIns = await api("/api/v1/admin/sessions");
+    if (!signIns.length) {
+      clear(listBox, h("p", { class: "muted", text: "Nobody is signed in." }));
       return;
     }
-    const rows = tokens.map((token) => {
-      const what = token.label || (token.kind === "session" ? "Browser session" : "Device");
-      const revoke = h("button", { type: "button", class: "danger", "aria-label": `Revoke ${what} made ${when(token.created_at)}` }, "Revoke");
-      revoke.addEventListener("click", async () => {
-        revoke.disabled = true;
-        try {
-          await api(`/api/v1/me/tokens/${encodeURIComponent(token.id)}`, { method: "DELETE" });
-          message(note, `${what} revoked.`);
-          await refresh();
-        } catch (error) {
-          revoke.disabled = false;
-          problem(note, error);
-        }
-      });
-      return h(
+    const rows = signIns.map((signIn) =>
+      h(
         "tr",
-        { dataset: { token: token.id } },
-        h("th", { scope: "row", text: what }),
-        h("td", { text: token.kind === "session" ? "Browser session" : "Device or app" }),
-        h("td", { text: when(token.created_at) }),
-        h("td", { text: token.last_used_at ? when(token.last_used_at) : "never" }),
-        h("td", { text: token.expires_at ? when(token.expires_at) : "no fixed end" }),
-        h("td", {}, revoke),
-      );
-    });
-    clear(listBox, table("Your sign-ins", ["Sign-in", "Kind", "Made", "Last used", "Ends", "Revoke"], rows));
+        { class: signIn.current ? "current-sign-in" : null, dataset: { session: signIn.id, user: signIn.user.id } },
+        h("th", { scope: "row", text: signIn.user.name }),
+        h(
+          "td",
+          {},
+          h("span", { class: "device-name", text: deviceName(signIn) }),
+          signIn.current ? h("span", { class: "current-tag", text: "You, in this browser" }) : null,
+          h("span", { class: "muted device-kind", text: kindText(signIn) }),
+        ),
+        h("td", { text: when(signIn.created_at) }),
+        h("td", { text: when(signIn.last_used_at) }),
+        h("td", { text: when(signIn.expires_at) }),
+        h("td", { class: "actions" }, signOutButton(signIn)),
+      ),
+    );
+    clear(
+      listBox,
+      table("Every signed-in device", ["User", "Device", "Signed in", "Last used", "Ends", "Sign out"], rows),
+    );
   }
 
   clear(
     section,
-    h("h2", { text: "Your devices and sessions" }),
+    h("h2", { text: "Devices and sessions" }),
     h("p", {
       class: "muted",
       text:
-        "These are your own sign-ins. Parlour shows each person only their own; to sign someone else " +
-        "out everywhere, set their password or disable them under Users. Revoking the session you are " +
-        "using now signs you out.",
+        "Every browser and device signed in to this server, for every user, last used first " +
+        "(last-used times are kept to the minute). Signing one out ends it at once: that " +
+        "browser or app must sign in again. Parlour keeps no address or place of any device, " +
+        "only what is shown here, and tells each user on their My data page that you can see it.",
     }),
     listBox,
     note,
+    h("button", { type: "button", onclick: () => refresh().catch((error) => problem(note, error)) }, "Refresh"),
   );
   await refresh();
 }

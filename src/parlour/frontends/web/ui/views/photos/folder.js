@@ -41,6 +41,14 @@ export async function folder({ params, query, main }) {
         .finally(() => {
           state.loading = null;
         });
+      // The observer speaks only when the end comes into view or leaves it: if the end is
+      // still in view once the page is in (a tall screen, or End pressed while the page
+      // was on its way), observing afresh reports it at once and the next page follows.
+      state.loading.then(() => {
+        if (!state.next) return;
+        pager.unobserve(sentinel);
+        pager.observe(sentinel);
+      }, () => {});
     }
     return state.loading;
   }

@@ -25,7 +25,9 @@ export const ERASE = {
   playlists: { button: "Erase playlists", says: "Every playlist you made, with its entries." },
   devices: {
     button: "Sign out everywhere else",
-    says: "Every other sign-in and device token, and every export download link. This browser stays signed in.",
+    says:
+      "Every other sign-in and device token, every export download link and every app password for " +
+      "music apps. This browser stays signed in.",
   },
 };
 

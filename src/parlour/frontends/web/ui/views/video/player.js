@@ -1,8 +1,9 @@
 // The video player page (route /play/:id): the <video>, its controls, and playback reports.
 
-// Playing: POST /items/{id}/playback with the "chromium" profile answers a URL — the file
-// itself (direct play) or an HLS master playlist, which Chromium and Safari play natively —
-// and the text subtitles as WebVTT, shown through <track> elements. Choosing an audio track
+// Playing: POST /items/{id}/playback answers a URL — the file itself (direct play) or an
+// HLS master playlist — and the text subtitles as WebVTT, shown through <track> elements.
+// Chromium and Safari play HLS natively (MPEG-TS segments); a browser without it (Firefox)
+// asks with the "firefox" profile for fMP4 segments and plays them through mse.js. Choosing an audio track
 // or a quality asks for a new playback and carries on from the same moment. The position
 // goes back to the server on start, every ten seconds, on pause and on stop.
 
@@ -10,10 +11,18 @@ import { api } from "../../api.js";
 import { clear, duration, errorBox, h } from "../../dom.js";
 import { link } from "../../router.js";
 import { DECISIONS, describeStream, languageName, playbackAnswer } from "./common.js";
+import { hasMse, hasNativeHls, playHls } from "./mse.js";
 import { SEEK_STEP_S, askWhereToStart, csrfToken, episodeTitle, iconButton, playerKeys, setIcon, subtitleLabel, whereBack } from "./controls.js";
 
 const REPORT_EVERY_MS = 10_000;
 const QUALITIES = [2160, 1440, 1080, 720, 480, 360, 240];
+
+// Which built-in profile this browser is. Safari must say so: it plays HLS natively but
+// no Matroska or WebM files, which Chromium's profile would send it directly.
+function browserProfile(video) {
+  if (!hasNativeHls(video)) return "firefox";
+  return /^((?!chrome|chromium|android|crios|fxios).)*safari/i.test(navigator.userAgent) ? "safari" : "chromium";
+}
 
 export async function videoPlayer({ params, query, main }) {
   const id = params.id;
@@ -52,7 +61,8 @@ export async function videoPlayer({ params, query, main }) {
     h("label", { class: "menu" }, "Quality", qualitySelect),
     fullButton,
   );
-  const player = h("div", { class: "player", tabindex: "-1" }, stage, controls);
+  // The player's arrows seek (see playerKeys), so the page's arrow navigation stays out.
+  const player = h("div", { class: "player", tabindex: "-1", "data-own-keys": true }, stage, controls);
   clear(
     main,
     h(
@@ -73,7 +83,8 @@ export async function videoPlayer({ params, query, main }) {
 
   // What the viewer chose; a new playback is asked for when audio or quality changes.
   const wanted = { audio: null, subtitle: null, maxHeight: null };
-  const session = { id: null, started: false, timer: null, closed: false, answer: null };
+  const session = { id: null, started: false, timer: null, closed: false, answer: null, mse: null };
+  const profile = browserProfile(video);
   let seeking = false;
 
   // -- menus -------------------------------------------------------------------------------
@@ -164,7 +175,7 @@ export async function videoPlayer({ params, query, main }) {
 
   // A fresh playback: ask the server, point the <video> at the answer, start at startMs.
   async function begin(startMs) {
-    const body = { profile: "chromium" };
+    const body = { profile };
     if (wanted.audio !== null) body.audio = wanted.audio;
     if (wanted.subtitle) Object.assign(body, { subtitle: wanted.subtitle, burn_subtitle: true });
     if (wanted.maxHeight) body.max_height = wanted.maxHeight;
@@ -177,11 +188,20 @@ export async function videoPlayer({ params, query, main }) {
     session.id = answer.session_id;
     session.started = false;
     clear(how, h("summary", { text: `How it plays: ${DECISIONS[answer.decision] || answer.decision}` }), playbackAnswer(answer));
-    video.src = answer.url;
-    fillSubtitles(answer);
-    if (startMs > 0) {
-      video.addEventListener("loadedmetadata", () => { video.currentTime = startMs / 1000; }, { once: true });
+    if (session.mse) session.mse.close();
+    session.mse = null;
+    if (profile === "firefox" && answer.url.endsWith(".m3u8")) {
+      if (!hasMse()) throw new Error("This browser can play neither HLS nor Media Source Extensions.");
+      const failed = (error) => status.replaceChildren(errorBox(error));
+      session.mse = await playHls(video, answer.url, { startS: startMs / 1000, onError: failed });
+      if (session.closed) session.mse.close();
+    } else {
+      video.src = answer.url;
+      if (startMs > 0) {
+        video.addEventListener("loadedmetadata", () => { video.currentTime = startMs / 1000; }, { once: true });
+      }
     }
+    fillSubtitles(answer);
     try {
       await video.play();
     } catch (error) {
@@ -307,6 +327,7 @@ export async function videoPlayer({ params, query, main }) {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     report("stop");
     video.pause();
+    if (session.mse) session.mse.close();
     video.removeAttribute("src");
     video.load();
   };
