@@ -504,15 +504,17 @@ def describe(case: ListCase, rounds: list[Round]) -> str:
     end = statistics.median(r.end_s for r in rounds)
     pages = rounds[0].pages
     stalled = [r.stalled_at for r in rounds if r.stalled_at is not None]
+    if stalled:
+        return (
+            f"first page {first * 1000:.0f} ms; STALLED with End held at {stalled[0]} of"
+            f" {case.total} (the button brought the rest); {rounds[0].pictures} pictures"
+        )
     early, late = early_and_late(rounds)
-    text = (
+    return (
         f"first page {first * 1000:.0f} ms; End held to the end {end:.1f} s for {pages} pages"
         f" (a page: {early * 1000:.0f} ms early, {late * 1000:.0f} ms late),"
         f" {rounds[0].pictures} pictures"
     )
-    if stalled:
-        text += f"; STALLED with End held at {stalled[0]} of {case.total} (then the button)"
-    return text
 
 
 def report(
@@ -558,12 +560,12 @@ def report(
         bare_p95 = statistics.median(f.p95 for f in bare)
         bare_main = statistics.median(f.main_per_frame for f in bare)
         stalled = [r.stalled_at for r in rounds if r.stalled_at is not None]
-        end_text = (
-            f"STALLED at {stalled[0]}" if stalled else f"{end:.1f} s, {rounds[0].pages} pages"
-        )
+        end_text = f"{end:.1f} s, {rounds[0].pages} pages"
+        pace = f"{early * 1000:.0f} ms, {late * 1000:.0f} ms ({late / max(early, 1e-6):.2f})"
+        if stalled:
+            end_text, pace = f"STALLED at {stalled[0]}", "-"
         say(
-            f"| {case.total} {case.name} | {first * 1000:.0f} ms | {end_text} "
-            f"| {early * 1000:.0f} ms, {late * 1000:.0f} ms ({late / max(early, 1e-6):.2f}) "
+            f"| {case.total} {case.name} | {first * 1000:.0f} ms | {end_text} | {pace} "
             f"| {rounds[0].pictures} "
             f"| {median:.1f} ms ({p95:.1f}) | {main:.1f} ms "
             f"| {bare_median:.1f} ms ({bare_p95:.1f}), {bare_main:.1f} ms "

@@ -203,10 +203,14 @@ def _grant(rated: RatedServer, user_id: str, rating: str) -> httpx.Response:
 def test_visible_item_agrees_with_what_the_api_shows(rated: RatedServer) -> None:
     """``visibility.visible_item``, the rule for rows naming items of any kind (search
     entries, user state, playlists), against the catalogue the server is serving."""
-    kid = Viewer(_user_id(rated, "kid"), "kid", Role.USER, frozenset(), "PG")
     engine = create_engine(f"sqlite:///{rated.data / 'catalogue.db'}")
     try:
         with engine.connect() as conn:
+            # The kid as signing in makes them: with their grants.
+            kid_id = _user_id(rated, "kid")
+            g = s.library_grants.c
+            granted = conn.execute(select(g.library_id).where(g.user_id == kid_id)).scalars()
+            kid = Viewer(kid_id, "kid", Role.USER, frozenset(granted), "PG")
             se = s.search_entries.c
             rows = conn.execute(
                 select(se.kind, se.title).where(visible_item(kid, se.kind, se.item_id))
