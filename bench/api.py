@@ -7,7 +7,6 @@ import os
 import platform
 import shlex
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -31,10 +30,9 @@ from parlour.library.interpret import name_classifier
 from parlour.media.ffmpeg import run_ffmpeg
 from parlour.settings import load_settings
 from parlour.storage import schema as s
-from report import child_env, cpu_model, say, source_version
+from report import HOSTNAME, cpu_model, free_port, say, source_version, start_server
 from supysonic import Install, Setup, Supysonic, find
 
-HOSTNAME = "127.0.0.1"
 LIBRARY = "Music"
 FILMS = "Films"
 FILM_SECONDS = 600  # long enough to keep a resume point
@@ -128,19 +126,6 @@ def catalogue(data_dir: Path, music: Path, film_root: Path) -> None:
 
 
 # --- the server ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOSTNAME, 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "parlour", "serve", "--data-dir", str(data_dir)]
-    cmd += ["--host", HOSTNAME, "--port", str(port), "--no-watch"]
-    with open(log, "wb") as out:
-        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=child_env())
 
 
 def wait_ready(server: subprocess.Popen[bytes], base: str, log: Path) -> float:

@@ -3,7 +3,9 @@ machine and source that every figure in RESULTS.md is recorded with."""
 
 import os
 import platform
+import socket
 import subprocess
+import sys
 from pathlib import Path
 
 
@@ -45,3 +47,32 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+HOSTNAME = "127.0.0.1"
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium as the machine's probe runs it: no sandbox (root), none of its own
+# background traffic, which this machine's closed network would only refuse.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOSTNAME, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``parlour serve --no-watch`` on ``HOSTNAME:port``, its output into ``log``."""
+    cmd = [sys.executable, "-m", "parlour", "serve", "--data-dir", str(data_dir)]
+    cmd += ["--host", HOSTNAME, "--port", str(port), "--no-watch"]
+    with open(log, "wb") as out:
+        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=child_env())

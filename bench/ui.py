@@ -27,20 +27,10 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from report import child_env, cpu_model, say, source_version
+from report import CHROMIUM, CHROMIUM_ARGS, child_env, cpu_model, say, source_version
 
 TARGET_S = 1.0
 READY_TIMEOUT_S = 60.0
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PORT = 8497
 
 
@@ -133,7 +123,7 @@ def main() -> int:
         cookies = session_cookie(base, password)
         rounds = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             round_of(browser, base, cookies)  # warm the server, the page cache and Chromium
             for _ in range(args.rounds):
                 rounds.append(round_of(browser, base, cookies))

@@ -39,7 +39,6 @@ import platform
 import re
 import shlex
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -60,20 +59,18 @@ from parlour.app import build
 from parlour.domain.accounts import HOST
 from parlour.media.ffmpeg import find_ffmpeg
 from parlour.settings import load_settings
-from report import child_env, cpu_model, say, source_version
+from report import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HOSTNAME,
+    cpu_model,
+    free_port,
+    say,
+    source_version,
+    start_server,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1366, "height": 850}
-HOSTNAME = "127.0.0.1"
 USER = ("viewer", "bench-viewer-password")
 FOLDER = "Holiday"
 READY_TIMEOUT_S = 60.0
@@ -176,19 +173,6 @@ def catalogue(data_dir: Path, film_root: Path, photo_root: Path, photos: int) ->
         app.accounts.grant(HOST, USER[0], names)
     finally:
         app.close()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOSTNAME, 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "parlour", "serve", "--data-dir", str(data_dir)]
-    cmd += ["--host", HOSTNAME, "--port", str(port), "--no-watch"]
-    with open(log, "wb") as out:
-        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=child_env())
 
 
 def wait_ready(server: subprocess.Popen[bytes], base: str, log: Path) -> None:
@@ -477,7 +461,7 @@ def main() -> int:
         measured: dict[str, list[Round]] = {case.name: [] for case in lists}
         plain: dict[str, list[Frames]] = {case.name: [] for case in lists}
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for case in lists:  # warm the server's image cache, the page cache and Chromium
                 measure_list(browser, base, cookies, case)
             for number in range(1, args.rounds + 1):
