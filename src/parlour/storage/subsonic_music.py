@@ -10,7 +10,7 @@ figures are correlated subqueries on indexed columns, evaluated for the page onl
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -264,7 +264,18 @@ def _artist(row: Any) -> Artist:
     return Artist(*row)  # the columns of _artist_query are in the order of Artist's fields
 
 
-def _in_order(ids: Sequence[str], found: dict[str, _T]) -> list[_T]:
+def _by_ids(
+    conn: Connection,
+    ids: Sequence[str],
+    query: Callable[[list[str]], Select[Any]],
+    build: Callable[[Any], _T],
+) -> list[_T]:
+    """What ``query`` finds for ``ids`` (asked in chunks the database takes), built by
+    ``build`` and in the order of ``ids``; ids it does not find are left out."""
+    found: dict[str, _T] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        found |= {row.id: build(row) for row in conn.execute(query(chunk))}
     return [found[item_id] for item_id in ids if item_id in found]
 
 
@@ -274,34 +285,29 @@ def _in_order(ids: Sequence[str], found: dict[str, _T]) -> list[_T]:
 def songs_by_ids(conn: Connection, scope: Scope, ids: Sequence[str]) -> list[Song]:
     """The songs among ``ids`` that are in scope, in the order of ``ids``."""
     t = s.tracks.c
-    found: dict[str, Song] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        query = _song_query(scope.viewer).where(t.id.in_(chunk), scope.admits(t.library_id))
-        found |= {row.id: _song(row) for row in conn.execute(query)}
-    return _in_order(ids, found)
+    return _by_ids(
+        conn,
+        ids,
+        lambda chunk: _song_query(scope.viewer).where(t.id.in_(chunk), scope.admits(t.library_id)),
+        _song,
+    )
 
 
 def albums_by_ids(conn: Connection, scope: Scope, ids: Sequence[str]) -> list[Album]:
     al = s.albums.c
-    found: dict[str, Album] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        query = _album_query(scope.viewer).where(al.id.in_(chunk), scope.admits(al.library_id))
-        found |= {row.id: _album(row) for row in conn.execute(query)}
-    return _in_order(ids, found)
+    return _by_ids(
+        conn,
+        ids,
+        lambda chunk: _album_query(scope.viewer).where(
+            al.id.in_(chunk), scope.admits(al.library_id)
+        ),
+        _album,
+    )
 
 
 def artists_by_ids(conn: Connection, scope: Scope, ids: Sequence[str]) -> list[Artist]:
     ar = s.artists.c
-    found: dict[str, Artist] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        found |= {
-            row.id: _artist(row)
-            for row in conn.execute(_artist_query(scope).where(ar.id.in_(chunk)))
-        }
-    return _in_order(ids, found)
+    return _by_ids(conn, ids, lambda chunk: _artist_query(scope).where(ar.id.in_(chunk)), _artist)
 
 
 def song(conn: Connection, viewer: Viewer, song_id: str) -> Song:
