@@ -77,6 +77,12 @@ TRACKS = (
     Track(_B, _GAMMA, "Hidden Tracks", 2010, "Secretcore", "Shadow", 2, 2, 1, 3, "mp3"),
 )
 COVERED = ("First Light",)  # albums with a cover.jpg beside their tracks
+# Lyrics: in a track's own tags (ffmpeg's "lyrics" key), and in an LRC file beside one.
+EMBEDDED_LYRICS = {"Gale": "Wind in the reeds\nGale over the hill"}
+SIDECAR_LYRICS = {
+    "Noon": "[ar:Alpha Band]\n[ti:Noon]\n[offset:+250]\n"
+    "[00:01.00]Sun stands high\n[00:02.50]Shadows hide\n[00:03.75]Noon is here\n"
+}
 
 
 def tracks_of(library: str | None = None, **match: Any) -> list[Track]:
@@ -101,9 +107,13 @@ def _write(track: Track, root: Path) -> None:
         "track": f"{track.track}/{track.tracks}",
         "disc": f"{track.disc}/2" if track.album == "Blue Notes" else "1/1",
     }
+    if track.title in EMBEDDED_LYRICS:
+        tags["lyrics"] = EMBEDDED_LYRICS[track.title]
     metadata = [arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")]
     sine = f"sine=f={220 + 20 * track.track}:duration={track.seconds}"
     run_ffmpeg(["-f", "lavfi", "-i", sine, *ENCODERS[track.suffix], *metadata, str(path)])
+    if track.title in SIDECAR_LYRICS:
+        path.with_suffix(".lrc").write_text(SIDECAR_LYRICS[track.title], encoding="utf-8")
 
 
 def write_music(roots: dict[str, Path], *, late: bool) -> None:

@@ -202,10 +202,14 @@ def test_pausing_history_is_stored_and_records_no_plays(
     assert not pause.is_checked()  # nothing pre-ticked
     pause.check()
     page.get_by_label("Keep my play history").select_option(label="30 days")
+    share = page.get_by_label("Show other users of this server what I am playing now", exact=False)
+    assert not share.is_checked()  # P-15: nobody sees what anyone plays by default
+    share.check()
     page.get_by_role("button", name="Save history settings").click()
     page.get_by_role("status").filter(has_text="paused").wait_for()
     stored = _call(web_server, "GET", "/api/v1/me/privacy", person.headers)
     assert stored["pause_history"] is True and stored["history_retention_days"] == 30
+    assert stored["share_now_playing"] is True
     track = _first(web_server, person, "/api/v1/tracks")
     _call(web_server, "POST", f"/api/v1/items/{track['id']}/plays", person.headers, json={})
     assert _call(web_server, "GET", "/api/v1/me/history", person.headers)["items"] == []
@@ -213,6 +217,7 @@ def test_pausing_history_is_stored_and_records_no_plays(
     page.get_by_label("Pause my history (record no plays)").wait_for()
     assert page.get_by_label("Pause my history (record no plays)").is_checked()
     assert page.get_by_label("Keep my play history").input_value() == "30"
+    assert page.get_by_label("Show other users", exact=False).is_checked()
     # What an admin can see is said plainly.
     page.get_by_role("region", name="What an admin can see").get_by_text(
         "No admin can see your history", exact=False

@@ -13,7 +13,9 @@ from parlour.privacy.inventory import Category
 
 ERASABLE: dict[Category, str] = {
     Category.HISTORY: "every play, and the play counts and last-played times",
-    Category.RESUME_POINTS: "resume points and watched marks",
+    Category.RESUME_POINTS: (
+        "resume points, watched marks, music apps' bookmarks and the saved play queue"
+    ),
     Category.RATINGS: "ratings and favourites",
     Category.PLAYLISTS: "every playlist with its entries",
     Category.DEVICES: (

@@ -17,7 +17,7 @@ from typing import Any
 from parlour.domain.errors import InvalidInputError
 
 FORMAT = "parlour-my-data"
-VERSION = 2  # 2: app passwords and Subsonic sign-ins
+VERSION = 3  # 2: app passwords and Subsonic sign-ins; 3: bookmarks, play queue, sharing
 
 SECTIONS: dict[str, str] = {
     "users": "account",
@@ -32,6 +32,8 @@ SECTIONS: dict[str, str] = {
     "export_links": "export_links",
     "app_passwords": "app_passwords",
     "subsonic_salts": "subsonic_sign_ins",
+    "bookmarks": "bookmarks",
+    "play_queues": "play_queue",
 }
 
 LINK_LIFETIME_S = 24 * 3600  # a download link expires a day after it was made
@@ -129,6 +131,7 @@ SCHEMA_BODY: dict[str, Any] = _object(
             {
                 "pause_history": {"type": "boolean"},
                 "history_retention_days": {"type": ["integer", "null"], "minimum": 1},
+                "share_now_playing": {"type": "boolean"},
             }
         ),
         "consent_records": _list(
@@ -154,6 +157,31 @@ SCHEMA_BODY: dict[str, Any] = _object(
             _object({"id": _TEXT, "label": _TEXT, "created_at": _TIME, "last_used_at": _NULL_TIME})
         ),
         "subsonic_sign_ins": _list(_object({"seen_at": _TIME})),
+        "bookmarks": _list(
+            _object(
+                {
+                    "item_id": _TEXT,
+                    "position_ms": {"type": "integer", "minimum": 0},
+                    "comment": _NULL_TEXT,
+                    "created_at": _TIME,
+                    "updated_at": _TIME,
+                }
+            )
+        ),
+        "play_queue": {
+            "oneOf": [
+                {"type": "null"},
+                _object(
+                    {
+                        "item_ids": {"type": "array", "items": _TEXT},
+                        "current_item_id": {"type": ["string", "null"]},
+                        "position_ms": {"type": "integer", "minimum": 0},
+                        "changed_by": _TEXT,
+                        "updated_at": _TIME,
+                    }
+                ),
+            ]
+        },
     }
 )
 
@@ -184,10 +212,13 @@ def build_export(
     playlists: Sequence[Mapping[str, Any]],
     pause_history: bool,
     history_retention_days: int | None,
+    share_now_playing: bool,
     consents: Sequence[Mapping[str, Any]],
     links: Sequence[Mapping[str, Any]],
     app_passwords: Sequence[Mapping[str, Any]],
     subsonic_salts: Sequence[Mapping[str, Any]],
+    bookmarks: Sequence[Mapping[str, Any]],
+    play_queue: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -204,6 +235,7 @@ def build_export(
         "privacy_choices": {
             "pause_history": pause_history,
             "history_retention_days": history_retention_days,
+            "share_now_playing": share_now_playing,
         },
         "consent_records": [dict(record) for record in consents],  # oldest first
         "export_links": [dict(link) for link in links],  # times only: no secret, no hash
@@ -211,6 +243,8 @@ def build_export(
         "app_passwords": [dict(row) for row in app_passwords],
         # When music apps signed in with a salt in the last day; never the salts.
         "subsonic_sign_ins": [dict(row) for row in subsonic_salts],
+        "bookmarks": [dict(row) for row in bookmarks],
+        "play_queue": None if play_queue is None else dict(play_queue),
     }
 
 

@@ -100,11 +100,17 @@ CATEGORIES: tuple[CategoryInfo, ...] = (
     ),
     CategoryInfo(
         Category.RESUME_POINTS,
-        "Resume points and watched marks",
-        "where the user stopped in each film or episode, and which they have watched",
-        '"continue watching", "next up" and watched marks',
-        "until the user changes or erases them, the item is gone, or the account is deleted",
-        ("user_item_state",),
+        "Resume points, watched marks, bookmarks and play queue",
+        "where the user stopped in each film or episode, and which they have watched; the"
+        " bookmarks music apps set (item, position, the user's note, when) and the play"
+        " queue a music app saved (the songs in order, the one playing and where, the"
+        " app's name, when)",
+        '"continue watching", "next up" and watched marks; carrying on in another music'
+        " app where one stopped",
+        "until the user changes or erases them, the item is gone, or the account is deleted;"
+        " bookmarks and the play queue until the user's app removes or replaces them, the"
+        " user erases this category, or the account is deleted",
+        ("user_item_state", "bookmarks", "play_queues"),
         None,
         _SERVICE,
     ),
@@ -142,8 +148,9 @@ CATEGORIES: tuple[CategoryInfo, ...] = (
     CategoryInfo(
         Category.PRIVACY_CHOICES,
         "Privacy choices",
-        "whether history is paused and how many days of it to keep",
-        "honouring the user's own choices about their history",
+        "whether history is paused, how many days of it to keep, and whether music apps"
+        " may show other users what the user is playing now",
+        "honouring the user's own choices about their history and its visibility",
         "until the user changes them or the account is deleted",
         ("user_privacy",),
         None,

@@ -1,4 +1,5 @@
-"""The user's own rules for their history: pausing it, and how long plays are kept."""
+"""The user's own rules for their history: pausing it, how long plays are kept, and
+whether others may see what they are playing now."""
 
 from typing import Protocol
 
@@ -21,6 +22,17 @@ def may_record_play(choices: HistoryChoices) -> bool:
     history is paused nothing of the play is kept; resume points and watched marks,
     which the user sees and sets themselves, still follow the player."""
     return not choices.pause_history
+
+
+class SharingChoices(HistoryChoices, Protocol):
+    @property
+    def share_now_playing(self) -> bool: ...
+
+
+def may_show_now_playing(choices: SharingChoices) -> bool:
+    """Whether other users may see what this user is playing now (P-15: not unless the
+    user turned it on). Paused history hides it too: a pause means nothing is kept."""
+    return choices.share_now_playing and not choices.pause_history
 
 
 def history_cutoff(choices: HistoryChoices, now: int) -> int | None:

@@ -121,14 +121,27 @@ class ActivityService:
             return activity_store.mark_watched(conn, viewer.user_id, items, watched, now)
 
     def set_favourite(self, viewer: Viewer, item_id: str, favourite: bool) -> ItemState:
+        with self.catalogue.writing() as conn:
+            return self._favour(conn, viewer, item_id, favourite, _now())
+
+    def set_favourites(self, viewer: Viewer, item_ids: list[str], favourite: bool) -> None:
+        """Mark (or unmark) several items at once: all of them, or none when one is not
+        found (a music app stars a song, its album and its artist in one call)."""
         now = _now()
         with self.catalogue.writing() as conn:
-            item = activity_store.locate(conn, viewer, item_id)
-            old = activity_store.get_state(conn, viewer.user_id, item_id)
-            if favourite == (old.favourite_at is not None):
-                return old
-            new = replace(old, favourite_at=now if favourite else None)
-            return activity_store.put_state(conn, viewer.user_id, item, new, now)
+            for item_id in dict.fromkeys(item_ids):
+                self._favour(conn, viewer, item_id, favourite, now)
+
+    @staticmethod
+    def _favour(
+        conn: Connection, viewer: Viewer, item_id: str, favourite: bool, now: int
+    ) -> ItemState:
+        item = activity_store.locate(conn, viewer, item_id)
+        old = activity_store.get_state(conn, viewer.user_id, item_id)
+        if favourite == (old.favourite_at is not None):
+            return old
+        new = replace(old, favourite_at=now if favourite else None)
+        return activity_store.put_state(conn, viewer.user_id, item, new, now)
 
     def set_rating(self, viewer: Viewer, item_id: str, rating: object) -> ItemState:
         """Rate 1..10, or None to clear the rating."""
@@ -214,6 +227,38 @@ class ActivityService:
                 row.name if name is None else name, row.comment if comment is None else comment
             )
             row = playlist_store.rename(conn, row, new_name, new_comment, now)
+            return self._render(conn, viewer, row)
+
+    def edit_playlist(
+        self,
+        viewer: Viewer,
+        playlist_id: str,
+        *,
+        remove_positions: list[int],
+        add_items: list[str],
+        name: str | None = None,
+        comment: str | None = None,
+    ) -> dict[str, Any]:
+        """In one change (a music app's updatePlaylist): rename, drop the entries at
+        ``remove_positions`` (0-based among those the viewer sees) and append
+        ``add_items``. Entries the viewer cannot see stay where they are."""
+        now = _now()
+        with self.catalogue.writing() as conn:
+            row = playlist_store.owned(conn, viewer.user_id, playlist_id)
+            if name is not None or comment is not None:
+                new_name, new_comment = _check_text(
+                    row.name if name is None else name, row.comment if comment is None else comment
+                )
+                row = playlist_store.rename(conn, row, new_name, new_comment, now)
+            shown = [entry["entry_id"] for entry in self._visible_entries(conn, viewer, row)]
+            if any(not 0 <= at < len(shown) for at in remove_positions):
+                raise InvalidInputError("a position to remove is not in the playlist")
+            dropped = {shown[at] for at in remove_positions}
+            entries: list[tuple[str | None, str]] = [
+                entry for entry in playlist_store.entry_ids(conn, row.id) if entry[0] not in dropped
+            ]
+            entries += [(None, item_id) for item_id in add_items]
+            self._write(conn, viewer, row, entries, now)
             return self._render(conn, viewer, row)
 
     def delete_playlist(self, viewer: Viewer, playlist_id: str) -> None:

@@ -7,13 +7,16 @@ from parlour.privacy.egress import EgressGate
 from parlour.services.accounts import AccountService
 from parlour.services.activity import ActivityService
 from parlour.services.app_passwords import AppPasswordService
+from parlour.services.bookmarks import BookmarkService
 from parlour.services.catalog import CatalogService
 from parlour.services.consent import ConsentService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
+from parlour.services.lyrics import LyricsService
 from parlour.services.media_links import MediaLinks
 from parlour.services.music_api import MusicApiService
 from parlour.services.my_data import MyDataService
+from parlour.services.now_playing import NowPlayingService
 from parlour.services.playback import PlaybackService
 from parlour.services.scan_jobs import ScanJobs
 from parlour.services.scanning import Scanner
@@ -52,9 +55,15 @@ class Parlour:
     # Music for the music apps (Subsonic); it needs nothing but the catalogue, so it is
     # made here rather than by every caller of the constructor.
     music: MusicApiService = field(init=False)
+    lyrics: LyricsService = field(init=False)  # read beside and inside the song files
+    bookmarks: BookmarkService = field(init=False)  # music apps' bookmarks and play queue
+    now_playing: NowPlayingService = field(init=False)  # shown only by users who chose to
 
     def __post_init__(self) -> None:
         self.music = MusicApiService(self.catalogue)
+        self.lyrics = LyricsService(self.catalogue)
+        self.bookmarks = BookmarkService(self.catalogue, self.music)
+        self.now_playing = NowPlayingService(self.catalogue, self.music, self.my_data.now_playing)
 
     def close(self) -> None:
         self.watcher.stop()

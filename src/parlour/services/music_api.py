@@ -8,18 +8,20 @@ same table the streaming routes answer with.
 """
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Connection
 
 from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.media.files import media_type
-from parlour.storage import subsonic_lists, subsonic_music
+from parlour.storage import subsonic_lists, subsonic_music, subsonic_videos
 from parlour.storage.engine import Catalogue
 from parlour.storage.subsonic_lists import ALBUM_LISTS
 from parlour.storage.subsonic_music import Album, Artist, Scope, Song
+from parlour.storage.subsonic_videos import Video
 
-__all__ = ["ALBUM_LISTS", "Album", "Artist", "MusicApiService", "SearchResult", "Song"]
+__all__ = ["ALBUM_LISTS", "Album", "Artist", "MusicApiService", "SearchResult", "Song", "Video"]
 
 MAX_LIST = 500  # the most any list answers at once
 
@@ -31,10 +33,13 @@ class SearchResult:
     songs: list[Song]
 
 
-def _typed(songs: list[Song]) -> list[Song]:
-    for song in songs:
-        song.content_type = media_type(song.path.encode("utf-8", "replace"))
-    return songs
+_Playable = TypeVar("_Playable", Song, Video)
+
+
+def _typed(items: list[_Playable]) -> list[_Playable]:
+    for item in items:
+        item.content_type = media_type(item.path.encode("utf-8", "replace"))
+    return items
 
 
 def _count(name: str, value: int) -> int:
@@ -83,6 +88,21 @@ class MusicApiService:
     def song(self, viewer: Viewer, song_id: str) -> Song:
         with self.catalogue.reading() as conn:
             return _typed([subsonic_music.song(conn, viewer, song_id)])[0]
+
+    def songs(self, viewer: Viewer, song_ids: list[str]) -> list[Song]:
+        """The songs among ``song_ids`` the viewer may see, in that order (repeats kept)."""
+        with self.catalogue.reading() as conn:
+            return _typed(subsonic_music.songs_by_ids(conn, Scope(viewer), song_ids))
+
+    def videos(self, viewer: Viewer, size: int, offset: int = 0) -> list[Video]:
+        """A page of the films the viewer may see, by title (Subsonic's videos)."""
+        size, offset = _count("size", size), _offset(offset)
+        with self.catalogue.reading() as conn:
+            return _typed(subsonic_videos.videos(conn, viewer, size, offset))
+
+    def videos_by_ids(self, viewer: Viewer, video_ids: list[str]) -> list[Video]:
+        with self.catalogue.reading() as conn:
+            return _typed(subsonic_videos.videos_by_ids(conn, viewer, video_ids))
 
     def kind_of(self, viewer: Viewer, item_id: str) -> str | None:
         """Whether an id the viewer may see is an "artist", "album" or "song" (else None)."""

@@ -21,9 +21,11 @@ from parlour.services import accounts
 from parlour.services.accounts import AccountService
 from parlour.services.app_passwords import SALT_WINDOW_S
 from parlour.services.credentials import new_token, token_digest
+from parlour.services.now_playing import NowPlayingBoard
 from parlour.storage import (
     account_store,
     app_password_store,
+    bookmark_store,
     consent_store,
     export_link_store,
     my_data_store,
@@ -69,6 +71,8 @@ class MyDataService:
         self.catalogue = catalogue
         self.accounts = accounts
         self.clock = clock
+        # What users show they are playing (memory only): forgotten when they erase it.
+        self.now_playing = NowPlayingBoard()
 
     # -- seeing ----------------------------------------------------------------------------
 
@@ -88,20 +92,28 @@ class MyDataService:
         return _choices_json(choices)
 
     def set_privacy(
-        self, viewer: Viewer, pause_history: bool, retention_days: object
+        self,
+        viewer: Viewer,
+        pause_history: bool,
+        retention_days: object,
+        share_now_playing: bool | None = None,
     ) -> dict[str, Any]:
-        """Pause or resume history and set how many days of it to keep (None: all); a new
-        limit applies at once."""
+        """Pause or resume history, set how many days of it to keep (None: all), and,
+        when given, whether music apps may show others what the viewer is playing. A new
+        limit applies at once; so does hiding what is playing."""
         days = retention.check_retention_days(retention_days)
         now = self.clock()
         with self.catalogue.writing() as conn:
-            choices = my_data_store.put_privacy_choices(
-                conn, viewer.user_id, pause_history, days, now
-            )
+            old = my_data_store.privacy_choices(conn, viewer.user_id)
+            share = old.share_now_playing if share_now_playing is None else share_now_playing
+            choices = my_data_store.PrivacyChoices(pause_history, days, now, share)
+            my_data_store.put_privacy_choices(conn, viewer.user_id, choices)
             cutoff = retention.history_cutoff(choices, now)
             pruned = (
                 0 if cutoff is None else my_data_store.prune_history(conn, viewer.user_id, cutoff)
             )
+        if not retention.may_show_now_playing(choices):
+            self.now_playing.forget(viewer.user_id)
         if pruned:
             self.catalogue.checkpoint()
         return _choices_json(choices)
@@ -124,6 +136,7 @@ class MyDataService:
         if account is None:
             raise NotFoundError("no such user")
         choices = my_data_store.privacy_choices(conn, user_id)
+        queue = bookmark_store.play_queue(conn, user_id)
         return export.build_export(
             exported_at=self.clock(),
             account=account,
@@ -134,10 +147,13 @@ class MyDataService:
             playlists=my_data_store.playlists(conn, user_id),
             pause_history=choices.pause_history,
             history_retention_days=choices.history_retention_days,
+            share_now_playing=choices.share_now_playing,
             consents=[record.as_json() for record in consent_store.records(conn, user_id)],
             links=export_link_store.links(conn, user_id),
             app_passwords=app_password_store.exported(conn, user_id),
             subsonic_salts=app_password_store.exported_salts(conn, user_id),
+            bookmarks=[row.as_json() for row in bookmark_store.bookmarks(conn, user_id)],
+            play_queue=None if queue is None else queue.as_json(),
         )
 
     def history_csv(self, viewer: Viewer) -> str:
@@ -199,8 +215,9 @@ class MyDataService:
         with self.catalogue.writing() as conn:
             if category is Category.HISTORY:
                 rows = my_data_store.erase_history(conn, user_id)
-            elif category is Category.RESUME_POINTS:
+            elif category is Category.RESUME_POINTS:  # and where music apps stopped
                 rows = my_data_store.erase_resume_points(conn, user_id)
+                rows += bookmark_store.erase(conn, user_id)
             elif category is Category.RATINGS:
                 rows = my_data_store.erase_ratings(conn, user_id)
             elif category is Category.PLAYLISTS:
@@ -211,6 +228,8 @@ class MyDataService:
                 rows += app_password_store.delete_of(conn, user_id)
         if category is Category.DEVICES:
             self.accounts.recent_viewers.clear()
+        if category is Category.HISTORY:
+            self.now_playing.forget(user_id)
         complete = self.catalogue.checkpoint()
         log.info("erased %s of user %s (%d rows)", category.value, user_id, rows)
         return {
@@ -252,6 +271,7 @@ class MyDataService:
             # A queued usage report may hold the person's (anonymous) entry: it goes too.
             usage_report_store.clear_outbox(conn)
         self.accounts.recent_viewers.clear()
+        self.now_playing.forget(user_id)
         self.catalogue.checkpoint()
         log.info("deleted user %s with all their data (%d rows)", user_id, rows)
 
@@ -290,5 +310,6 @@ def _choices_json(choices: my_data_store.PrivacyChoices) -> dict[str, Any]:
         "pause_history": choices.pause_history,
         "history_retention_days": choices.history_retention_days,
         "updated_at": choices.updated_at,
+        "share_now_playing": choices.share_now_playing,
         "admin_can_see": ADMIN_CAN_SEE,
     }

@@ -108,6 +108,12 @@ class ScanJobs:
         with self.state.changed:
             return [status for status in self.state.history if status["version"] > since]
 
+    def progress(self, _viewer: Viewer) -> tuple[bool, int, float | None]:
+        """What any signed-in user may know (music apps' getScanStatus): whether a scan
+        is running, how many files it has done, and when the last one finished."""
+        with self.state.changed:
+            return self.state.running, self.state.done, self.state.finished_at
+
     def status(self, viewer: Viewer) -> dict[str, Any]:
         viewer.require_admin()
         with self.state.changed:  # one consistent snapshot

@@ -197,42 +197,43 @@ class PrivacyChoices:
     pause_history: bool = False
     history_retention_days: int | None = None
     updated_at: int | None = None
+    share_now_playing: bool = False  # music apps may show others what the user plays
 
 
 def privacy_choices(conn: Connection, user_id: str) -> PrivacyChoices:
     c = s.user_privacy.c
     row = conn.execute(
-        select(c.pause_history, c.history_retention_days, c.updated_at).where(c.user_id == user_id)
+        select(c.pause_history, c.history_retention_days, c.updated_at, c.share_now_playing).where(
+            c.user_id == user_id
+        )
     ).first()
     if row is None:
         return PrivacyChoices()
-    return PrivacyChoices(bool(row[0]), row[1], row[2])
+    return PrivacyChoices(bool(row[0]), row[1], row[2], bool(row[3]))
 
 
-def put_privacy_choices(
-    conn: Connection, user_id: str, pause_history: bool, retention_days: int | None, now: int
-) -> PrivacyChoices:
+def put_privacy_choices(conn: Connection, user_id: str, choices: PrivacyChoices) -> None:
     values = {
-        "pause_history": pause_history,
-        "history_retention_days": retention_days,
-        "updated_at": now,
+        "pause_history": choices.pause_history,
+        "history_retention_days": choices.history_retention_days,
+        "share_now_playing": choices.share_now_playing,
+        "updated_at": choices.updated_at,
     }
     c = s.user_privacy.c
     changed = conn.execute(update(s.user_privacy).where(c.user_id == user_id).values(values))
     if not changed.rowcount:
         conn.execute(insert(s.user_privacy).values(user_id=user_id, **values))
-    return PrivacyChoices(pause_history, retention_days, now)
 
 
 def retention_limits(conn: Connection) -> list[tuple[str, PrivacyChoices]]:
     """Every user who set a history retention limit, with their choices."""
     c = s.user_privacy.c
     rows = conn.execute(
-        select(c.user_id, c.pause_history, c.history_retention_days, c.updated_at).where(
-            c.history_retention_days.is_not(None)
-        )
+        select(
+            c.user_id, c.pause_history, c.history_retention_days, c.updated_at, c.share_now_playing
+        ).where(c.history_retention_days.is_not(None))
     ).all()
-    return [(row[0], PrivacyChoices(bool(row[1]), row[2], row[3])) for row in rows]
+    return [(row[0], PrivacyChoices(bool(row[1]), row[2], row[3], bool(row[4]))) for row in rows]
 
 
 # -- erasing -------------------------------------------------------------------------

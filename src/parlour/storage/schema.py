@@ -554,6 +554,37 @@ user_privacy = Table(
     Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("pause_history", Boolean, nullable=False, default=False),
     Column("history_retention_days", Integer),  # None: kept until the user erases it
+    # Whether music apps may show other users what this user is playing (getNowPlaying);
+    # off until the user turns it on (P-15).
+    Column("share_now_playing", Boolean, nullable=False, default=False, server_default=false()),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# Bookmarks a music app set (Subsonic createBookmark): where the user stopped in a song
+# or a video, with their own note. One per item.
+bookmarks = Table(
+    "bookmarks",
+    metadata,
+    _ref("user_id", "users.id", indexed=False),
+    Column("item_id", ID, nullable=False),
+    Column("position_ms", BigInteger, nullable=False),
+    Column("comment", String(500)),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    UniqueConstraint("user_id", "item_id", name="uq_bookmarks_pair"),
+)
+
+# The play queue a music app saved (Subsonic savePlayQueue), so that another app can
+# carry on where it stopped: the songs in order (a JSON list of ids), the one playing
+# and where in it, and which app saved it. One per user.
+play_queues = Table(
+    "play_queues",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_ids", Text, nullable=False),
+    Column("current_item_id", ID),
+    Column("position_ms", BigInteger, nullable=False),
+    Column("changed_by", String(64), nullable=False),
     Column("updated_at", BigInteger, nullable=False),
 )
 

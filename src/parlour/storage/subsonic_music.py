@@ -264,7 +264,7 @@ def _artist(row: Any) -> Artist:
     return Artist(*row)  # the columns of _artist_query are in the order of Artist's fields
 
 
-def _by_ids(
+def by_ids(
     conn: Connection,
     ids: Sequence[str],
     query: Callable[[list[str]], Select[Any]],
@@ -285,7 +285,7 @@ def _by_ids(
 def songs_by_ids(conn: Connection, scope: Scope, ids: Sequence[str]) -> list[Song]:
     """The songs among ``ids`` that are in scope, in the order of ``ids``."""
     t = s.tracks.c
-    return _by_ids(
+    return by_ids(
         conn,
         ids,
         lambda chunk: _song_query(scope.viewer).where(t.id.in_(chunk), scope.admits(t.library_id)),
@@ -295,7 +295,7 @@ def songs_by_ids(conn: Connection, scope: Scope, ids: Sequence[str]) -> list[Son
 
 def albums_by_ids(conn: Connection, scope: Scope, ids: Sequence[str]) -> list[Album]:
     al = s.albums.c
-    return _by_ids(
+    return by_ids(
         conn,
         ids,
         lambda chunk: _album_query(scope.viewer).where(
@@ -307,7 +307,7 @@ def albums_by_ids(conn: Connection, scope: Scope, ids: Sequence[str]) -> list[Al
 
 def artists_by_ids(conn: Connection, scope: Scope, ids: Sequence[str]) -> list[Artist]:
     ar = s.artists.c
-    return _by_ids(conn, ids, lambda chunk: _artist_query(scope).where(ar.id.in_(chunk)), _artist)
+    return by_ids(conn, ids, lambda chunk: _artist_query(scope).where(ar.id.in_(chunk)), _artist)
 
 
 def song(conn: Connection, viewer: Viewer, song_id: str) -> Song:

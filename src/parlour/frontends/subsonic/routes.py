@@ -1,8 +1,9 @@
 """``/rest/<method>`` (with or without ``.view``), GET or POST: read the parameters,
 check the client's version and credentials, run the method, and answer in the client's
 format. Every failure is a Subsonic error in that format (HTTP 200, as the API does),
-never a problem+json page, except for media bytes (stream, download, cover art), whose
-failures a player reads from the HTTP status."""
+never a problem+json page; the methods that answer bytes (stream, download, getCoverArt)
+too, as the API says ("an XML document on error"). Only a byte range that the file
+cannot satisfy is answered in HTTP's own terms (416), since a player asked HTTP."""
 
 import logging
 from collections.abc import Awaitable, Callable

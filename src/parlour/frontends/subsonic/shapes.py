@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from parlour.frontends.subsonic.protocol import Payload
-from parlour.services.music_api import Album, Artist, Song
+from parlour.services.music_api import Album, Artist, Song, Video
 
 # The articles a sort name leaves out (storage.item_writer.sort_key), for getIndexes and
 # getArtists.
@@ -137,3 +137,30 @@ def indexed(artists: Iterable[Artist], shape: Callable[[Artist], Payload]) -> li
         groups.setdefault(index_letter(artist), []).append(shape(artist))
     letters = sorted(groups, key=lambda letter: (letter == "#", letter))
     return [{"name": letter, "artist": groups[letter]} for letter in letters]
+
+
+def video(item: Video) -> Payload:
+    """A film as Subsonic's video child."""
+    return {
+        "id": item.id,
+        "isDir": False,
+        "title": item.title,
+        "year": item.year,
+        "coverArt": item.cover_id,
+        "size": item.size,
+        "contentType": item.content_type,
+        "suffix": item.suffix,
+        "duration": _seconds(item.duration_ms),
+        "bitRate": None if item.bitrate is None else round(item.bitrate / 1000),
+        "path": item.path,
+        "isVideo": True,
+        "userRating": stars(item.rating),
+        "playCount": item.play_count,
+        "created": iso(item.created),
+        "starred": iso(item.starred_at),
+        "type": "video",
+    }
+
+
+def child(item: Song | Video) -> Payload:
+    return video(item) if isinstance(item, Video) else song(item)

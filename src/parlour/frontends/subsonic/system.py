@@ -19,7 +19,7 @@ from parlour.services.application import Parlour
 from parlour.services.libraries import LibraryInfo
 
 # What this server offers beyond Subsonic 1.16.1, each at the versions it implements.
-EXTENSIONS = (("apiKeyAuthentication", 1), ("formPost", 1))
+EXTENSIONS = (("apiKeyAuthentication", 1), ("formPost", 1), ("songLyrics", 1))
 
 
 def folder_number(library_id: str) -> int:

@@ -136,8 +136,9 @@ async def put_privacy(request: Request, viewer: Viewer) -> Response:
     if "history_retention_days" not in data:
         raise InvalidInputError("'history_retention_days' must be given (null: keep it all)")
     days = data["history_retention_days"]
+    share = _flag(data, "share_now_playing") if "share_now_playing" in data else None
     service = _my_data(request).set_privacy
-    return JSONResponse(await run_in_threadpool(service, viewer, pause, days))
+    return JSONResponse(await run_in_threadpool(service, viewer, pause, days, share))
 
 
 async def keep_retention(service: MyDataService) -> None:

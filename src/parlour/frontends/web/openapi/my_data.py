@@ -48,11 +48,16 @@ _RETENTION: Schema = {
     "maximum": MAX_RETENTION_DAYS,
     "description": "Days of history to keep; null keeps it until erased",
 }
+_SHARE: Schema = {
+    "type": "boolean",
+    "description": "Whether music apps may show other users what you are playing now",
+}
 _PRIVACY = obj(
     {
         "pause_history": {"type": "boolean"},
         "history_retention_days": _RETENTION,
         "updated_at": nullable("integer", description="Unix time in seconds"),
+        "share_now_playing": _SHARE,
         "admin_can_see": {"type": "string", "description": "What an admin can see of you"},
     }
 )
@@ -179,11 +184,16 @@ def operations() -> dict[str, dict[str, Operation]]:
                 "The caller's history choices, and what an admin can see", tag, answer=_PRIVACY
             ),
             "put": op(
-                "Pause or resume history; set how many days of it to keep",
+                "Pause or resume history; set how many days of it to keep; show others what"
+                " you are playing (left as it is when not given)",
                 tag,
                 answer=_PRIVACY,
                 request=body(
-                    {"pause_history": {"type": "boolean"}, "history_retention_days": _RETENTION},
+                    {
+                        "pause_history": {"type": "boolean"},
+                        "history_retention_days": _RETENTION,
+                        "share_now_playing": _SHARE,
+                    },
                     ["pause_history", "history_retention_days"],
                 ),
             ),

@@ -18,8 +18,9 @@ export const ERASE = {
   "resume-points": {
     button: "Erase resume points and watched marks",
     says:
-      "Where you stopped in each film and episode, and which you have watched: " +
-      "Continue watching and Next up start empty. Your play history stays.",
+      "Where you stopped in each film and episode, which you have watched, and the bookmarks " +
+      "and play queue your music apps saved: Continue watching and Next up start empty. " +
+      "Your play history stays.",
   },
   ratings: { button: "Erase ratings and favourites", says: "Every rating you gave and every item you starred." },
   playlists: { button: "Erase playlists", says: "Every playlist you made, with its entries." },
