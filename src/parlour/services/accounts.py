@@ -18,7 +18,7 @@ from parlour.domain.ratings import check_max_rating
 from parlour.privacy import addresses
 from parlour.secrets import Secrets
 from parlour.services.credentials import LoginLimiter, PasswordHasher, new_token, token_digest
-from parlour.services.viewer_cache import ViewerCache
+from parlour.services.viewer_cache import RecentViewers
 from parlour.storage import account_store, app_password_store, export_link_store, library_store
 from parlour.storage.engine import Catalogue
 
@@ -40,7 +40,7 @@ class AccountService:
         self.secrets = secrets
         self.hasher = PasswordHasher()
         self.limiter = limiter or LoginLimiter()
-        self.recent_viewers = ViewerCache()
+        self.recent_viewers = RecentViewers()
 
     # -- users -------------------------------------------------------------------------
 

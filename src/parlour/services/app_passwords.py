@@ -41,6 +41,7 @@ from parlour.domain.ids import new_id
 from parlour.privacy import addresses
 from parlour.services.accounts import AccountService
 from parlour.services.credentials import token_digest
+from parlour.services.viewer_cache import ViewerCache
 from parlour.storage import account_store, app_password_store
 from parlour.storage.app_password_store import AppPasswordInfo, SealedAppPassword
 from parlour.storage.engine import Catalogue
@@ -92,7 +93,16 @@ class NewAppPassword:
 
 # Named here: inside the service class, ``list`` is its method.
 Infos = list[AppPasswordInfo]
-_Sealed = list[SealedAppPassword]
+
+
+@dataclass(frozen=True, slots=True)
+class _SignIn:
+    """What checking a user name's app passwords needs: the user's viewer (None for an
+    unknown or disabled user) and their app passwords with each secret opened (None:
+    it cannot be opened with this secrets file)."""
+
+    viewer: Viewer | None
+    rows: list[tuple[SealedAppPassword, str | None]]
 
 
 def _now() -> int:
@@ -131,6 +141,11 @@ class AppPasswordService:
         self._cipher = AESGCM(key)
         # What an unknown user's check decrypts, so that it costs what a known one's does.
         self._dummy = self._seal("0" * 32, "", new_secret())
+        # A music app signs in on every request, several at once for a screen: who a user
+        # name stands for is remembered for half a second (known and unknown names alike,
+        # so a repeat costs the same for both), and forgotten with every revocation.
+        self._sign_ins: ViewerCache[_SignIn] = ViewerCache()
+        self._sign_ins.follow(accounts.recent_viewers)
 
     # -- sealing -------------------------------------------------------------------------
 
@@ -193,6 +208,7 @@ class AppPasswordService:
                 sealed.ciphertext,
                 now,
             )
+        self._sign_ins.clear()  # the new password works from its first request
         log.info("app password %s made for user %s", sealed.id, user_id)
         return NewAppPassword(AppPasswordInfo(sealed.id, label, now, None), user_name, secret)
 
@@ -302,16 +318,21 @@ class AppPasswordService:
         self.accounts.recent_viewers.put("app:" + digest, viewer)
         return viewer
 
-    def _candidates(self, username: str, peer: str) -> tuple[str, Viewer | None, _Sealed]:
-        """The limiter key, the enabled user of that name and their app passwords (for
-        an unknown or disabled user, a dummy row: the same work for the same answer)."""
+    def _candidates(self, username: str, peer: str) -> tuple[str, _SignIn]:
+        """The limiter key, and the enabled user of that name with their app passwords
+        (for an unknown or disabled user, a dummy row: the same work for the same answer)."""
         key = name_key(username)
         self.accounts.limiter.check(key, peer)
+        remembered = self._sign_ins.get(key)
+        if remembered is not None:
+            return key, remembered
         with self.catalogue.reading() as conn:
             user = account_store.find_user(conn, username)
             viewer = None if user is None else app_password_store.viewer_of(conn, user.id)
             rows = [] if viewer is None else app_password_store.sealed_of(conn, viewer.user_id)
-        return key, viewer, rows or [self._dummy]
+        sign_in = _SignIn(viewer, [(row, self._open(row)) for row in rows or [self._dummy]])
+        self._sign_ins.put(key, sign_in)
+        return key, sign_in
 
     def _by_password(self, username: str, password: str, peer: str) -> Viewer:
         if password.startswith("enc:"):
@@ -319,12 +340,13 @@ class AppPasswordService:
                 password = bytes.fromhex(password[4:]).decode("utf-8")
             except ValueError:  # not hex, or not UTF-8 (UnicodeDecodeError is one)
                 password = ""
-        key, viewer, rows = self._candidates(username, peer)
+        key, sign_in = self._candidates(username, peer)
+        viewer = sign_in.viewer
         if len(password) > _MAX_CREDENTIAL:
             password = ""
         digest = self._digest(password)
         found = None
-        for row in rows:  # every row compared, in constant time each: no early exit
+        for row, _secret in sign_in.rows:  # every row compared, in constant time: no early exit
             if hmac.compare_digest(row.secret_hash, digest) and found is None:
                 found = row
         if viewer is None or found is None or found is self._dummy or not password:
@@ -333,12 +355,12 @@ class AppPasswordService:
         return viewer
 
     def _by_token(self, username: str, token: str, salt: str, peer: str) -> Viewer:
-        key, viewer, rows = self._candidates(username, peer)
+        key, sign_in = self._candidates(username, peer)
+        viewer = sign_in.viewer
         token = token.lower() if len(token) == 32 else ""
         usable_salt = MIN_SALT <= len(salt) <= _MAX_SALT
         found = None
-        for row in rows:
-            secret = self._open(row)
+        for row, secret in sign_in.rows:
             if secret is None:
                 continue
             expected = hashlib.md5((secret + salt).encode(), usedforsecurity=False).hexdigest()
@@ -360,9 +382,10 @@ class AppPasswordService:
         with self.catalogue.writing() as conn:
             if salt_hash is not None:
                 since = now - SALT_WINDOW_S
-                if app_password_store.salt_seen_since(conn, row.user_id, salt_hash, since):
+                if not app_password_store.remember_salt(conn, row.user_id, salt_hash, now, since):
                     return False
-                app_password_store.record_salt(conn, row.user_id, salt_hash, now)
             if touch:
                 app_password_store.touch(conn, row.id, now)
+        if touch:
+            self.accounts.recent_viewers.clear()  # remembered rows show the old last use
         return True

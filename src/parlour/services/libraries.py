@@ -11,7 +11,7 @@ from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.domain.media import LibraryKind
 from parlour.services.scan_lock import ScanLock
-from parlour.services.viewer_cache import ViewerCache
+from parlour.services.viewer_cache import RecentViewers
 from parlour.storage import activity_store, library_store
 from parlour.storage.engine import Catalogue
 from parlour.storage.item_writer import now_s
@@ -55,7 +55,7 @@ class FailedFile:
 
 class LibraryService:
     def __init__(
-        self, catalogue: Catalogue, scan_lock: ScanLock, recent_viewers: ViewerCache
+        self, catalogue: Catalogue, scan_lock: ScanLock, recent_viewers: RecentViewers
     ) -> None:
         self.catalogue = catalogue
         self.scan_lock = scan_lock

@@ -7,7 +7,7 @@ clear. Reads of credentials go only to the service that checks them.
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, String, bindparam, delete, exists, func, insert, select, update
 
 from parlour.domain.accounts import Role, Viewer
 from parlour.storage import schema as s
@@ -153,20 +153,35 @@ def viewer_of(conn: Connection, user_id: str) -> Viewer | None:
 # -- salts ---------------------------------------------------------------------------------
 
 
-def salt_seen_since(conn: Connection, user_id: str, salt_hash: str, since: int) -> bool:
-    """Whether the user signed in with this salt after ``since``."""
-    c = s.subsonic_salts.c
-    query = select(func.count()).where(
-        c.user_id == user_id, c.salt_hash == salt_hash, c.seen_at > since
+# Built once, with bound parameters: a music app signs in with a new salt on every
+# request, so these run on each one.
+_SALTS = s.subsonic_salts.c
+_NEW_SALT = insert(s.subsonic_salts).from_select(
+    ["user_id", "salt_hash", "seen_at"],
+    select(
+        bindparam("user", type_=String), bindparam("salt", type_=String), bindparam("now")
+    ).where(
+        ~exists().where(_SALTS.user_id == bindparam("user"), _SALTS.salt_hash == bindparam("salt"))
+    ),
+)
+_OLD_SALT = (
+    update(s.subsonic_salts)
+    .where(
+        _SALTS.user_id == bindparam("user"),
+        _SALTS.salt_hash == bindparam("salt"),
+        _SALTS.seen_at <= bindparam("since"),
     )
-    return bool(conn.execute(query).scalar_one())
+    .values(seen_at=bindparam("now"))
+)
 
 
-def record_salt(conn: Connection, user_id: str, salt_hash: str, now: int) -> None:
-    """Remember a salt that signed the user in (an older row of the same salt goes)."""
-    c = s.subsonic_salts.c
-    conn.execute(delete(s.subsonic_salts).where(c.user_id == user_id, c.salt_hash == salt_hash))
-    conn.execute(insert(s.subsonic_salts).values(user_id=user_id, salt_hash=salt_hash, seen_at=now))
+def remember_salt(conn: Connection, user_id: str, salt_hash: str, now: int, since: int) -> bool:
+    """Remember a salt that signs the user in now; False if it already did after
+    ``since`` (a replay). A new salt costs one statement."""
+    values = {"user": user_id, "salt": salt_hash, "now": now, "since": since}
+    if conn.execute(_NEW_SALT, values).rowcount:
+        return True
+    return bool(conn.execute(_OLD_SALT, values).rowcount)  # seen, but long enough ago
 
 
 def delete_salts_until(conn: Connection, until: int) -> int:
