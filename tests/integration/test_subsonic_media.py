@@ -402,9 +402,10 @@ def test_lyrics_by_song_id(music: SubsonicServer, songs: dict[str, str]) -> None
     ]
 
 
-def test_song_lyrics_is_an_extension(music: SubsonicServer) -> None:
+def test_song_lyrics_and_transcode_offset_are_extensions(music: SubsonicServer) -> None:
     answer = httpx.get(
         music.process.base + "/rest/getOpenSubsonicExtensions", params={"f": "json"}, timeout=10
     ).json()["subsonic-response"]
     names = {item["name"]: item["versions"] for item in answer["openSubsonicExtensions"]}
     assert names["songLyrics"] == [1]
+    assert names["transcodeOffset"] == [1]  # timeOffset starts a transcode of any song

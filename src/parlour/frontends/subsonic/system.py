@@ -19,7 +19,13 @@ from parlour.services.application import Parlour
 from parlour.services.libraries import LibraryInfo
 
 # What this server offers beyond Subsonic 1.16.1, each at the versions it implements.
-EXTENSIONS = (("apiKeyAuthentication", 1), ("formPost", 1), ("songLyrics", 1))
+# transcodeOffset: stream's timeOffset works on any song (it starts a transcode there).
+EXTENSIONS = (
+    ("apiKeyAuthentication", 1),
+    ("formPost", 1),
+    ("songLyrics", 1),
+    ("transcodeOffset", 1),
+)
 
 
 def folder_number(library_id: str) -> int:
