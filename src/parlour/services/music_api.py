@@ -10,8 +10,6 @@ same table the streaming routes answer with.
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Connection
-
 from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.media.files import media_type
@@ -203,13 +201,9 @@ class MusicApiService:
             _count(name + "Count", count)
             _offset(offset)
         scope = Scope(viewer, library_id)
-
-        def page(conn: Connection, kind: str) -> list[str]:
-            count, offset = pages.get(kind, (0, 0))
-            return subsonic_lists.search_ids(conn, scope, words, kind, count, offset)
-
         with self.catalogue.reading() as conn:
-            artists = subsonic_music.artists_by_ids(conn, scope, page(conn, "artist"))
-            albums = subsonic_music.albums_by_ids(conn, scope, page(conn, "album"))
-            songs = subsonic_music.songs_by_ids(conn, scope, page(conn, "song"))
+            ids = subsonic_lists.search_pages(conn, scope, words, pages)
+            artists = subsonic_music.artists_by_ids(conn, scope, ids.get("artist", []))
+            albums = subsonic_music.albums_by_ids(conn, scope, ids.get("album", []))
+            songs = subsonic_music.songs_by_ids(conn, scope, ids.get("song", []))
         return SearchResult(artists, albums, _typed(songs))

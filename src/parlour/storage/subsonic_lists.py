@@ -212,22 +212,38 @@ def starred(conn: Connection, scope: Scope) -> tuple[list[Artist], list[Album], 
 
 # -- search ----------------------------------------------------------------------------
 
-# The full-text match drives the query (CROSS JOIN: SQLite must not run MATCH once per
-# entry of a library); title matches weigh most. An artist is found when they are an
-# album artist, as getArtists lists them.
-_HITS = (
+# The full-text match drives these queries (CROSS JOIN: SQLite must not run MATCH once
+# per entry of a library). An artist is found when they are an album artist, as
+# getArtists lists them.
+_FOUND = (
+    " FROM search_fts m CROSS JOIN search_entries e ON e.entry_id = m.rowid"
+    " WHERE search_fts MATCH :q AND e.library_id IN :libs"
+    " AND (e.kind != 'artist'"
+    " OR EXISTS (SELECT 1 FROM album_artists aa WHERE aa.artist_id = e.item_id))"
+)
+# A match of at most RANKED entries is ranked (bm25, title matches weighing most) in one
+# pass for every kind; a broader one, where ranking every entry would cost more than it
+# tells (bm25 over 11,000 entries takes 6 ms here), is paged in catalogue order, each
+# page read only as far as it needs.
+RANKED = 2000
+_COUNT = text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q")
+_RANKED = (
     text(
-        "SELECT e.item_id AS id"
-        " FROM (SELECT rowid AS entry_id, bm25(search_fts, 10.0, 3.0, 1.0) AS rank"
-        " FROM search_fts WHERE search_fts MATCH :q) AS m"
-        " CROSS JOIN search_entries e ON e.entry_id = m.entry_id"
-        " WHERE e.kind = :kind AND e.library_id IN :libs"
-        " AND (e.kind != 'artist'"
-        " OR EXISTS (SELECT 1 FROM album_artists aa WHERE aa.artist_id = e.item_id))"
-        " ORDER BY m.rank, e.item_id LIMIT :limit OFFSET :offset"
+        "SELECT e.kind, e.item_id, bm25(search_fts, 10.0, 3.0, 1.0) AS rank"
+        + _FOUND
+        + " ORDER BY rank, e.item_id"
     )
     .bindparams(bindparam("libs", expanding=True))
-    .columns(column("id", String))
+    .columns(column("kind", String), column("item_id", String))
+)
+_BROAD = (
+    text(
+        "SELECT e.item_id"
+        + _FOUND
+        + " AND e.kind = :kind ORDER BY m.rowid LIMIT :limit OFFSET :offset"
+    )
+    .bindparams(bindparam("libs", expanding=True))
+    .columns(column("item_id", String))
 )
 
 
@@ -258,22 +274,41 @@ def _everything(scope: Scope, kind: str) -> Select[Any]:
     return select(t.id).where(scope.holds(t.library_id)).order_by(t.sort_title, t.id)
 
 
-def search_ids(
-    conn: Connection, scope: Scope, words: str | None, kind: str, count: int, offset: int
-) -> list[str]:
-    """One page of the ids of ``kind`` ("artist", "album" or "song") that match
-    ``words``, best first; every one in scope, by name, when ``words`` is None."""
-    if count <= 0:
-        return []
+def search_pages(
+    conn: Connection,
+    scope: Scope,
+    words: str | None,
+    pages: dict[str, tuple[int, int]],
+    ranked: int = RANKED,
+) -> dict[str, list[str]]:
+    """A page of the ids of each kind ("artist", "album", "song") that match ``words``,
+    best first (when at most ``ranked`` entries match): ``pages`` maps a kind to (count,
+    offset). Every one in scope, by name, when ``words`` is None."""
+    wanted = {kind: page for kind, page in pages.items() if page[0] > 0}
+    found: dict[str, list[str]] = {kind: [] for kind in pages}
+    if not wanted:
+        return found
     if words is None:
-        query = _everything(scope, kind).limit(count).offset(offset)
-        return list(conn.execute(query).scalars())
+        for kind, (count, offset) in wanted.items():
+            query = _everything(scope, kind).limit(count).offset(offset)
+            found[kind] = list(conn.execute(query).scalars())
+        return found
     match = fts_query(words)
     if match is None:
-        return []
+        return found
     lib = s.libraries.c
     libs = list(conn.execute(select(lib.id).where(scope.holds(lib.id))).scalars())
     if not libs:
-        return []
-    hits = _HITS.bindparams(q=match, kind=_KINDS[kind].value, libs=libs, limit=count, offset=offset)
-    return list(conn.execute(hits).scalars())
+        return found
+    if conn.execute(_COUNT, {"q": match}).scalar_one() <= ranked:
+        by_kind: dict[str, list[str]] = {}
+        for kind, item_id, _rank in conn.execute(_RANKED, {"q": match, "libs": libs}):
+            by_kind.setdefault(kind, []).append(item_id)
+        for kind, (count, offset) in wanted.items():
+            found[kind] = by_kind.get(_KINDS[kind].value, [])[offset : offset + count]
+        return found
+    for kind, (count, offset) in wanted.items():
+        values = {"q": match, "libs": libs, "kind": _KINDS[kind].value}
+        rows = conn.execute(_BROAD, values | {"limit": count, "offset": offset})
+        found[kind] = list(rows.scalars())
+    return found
