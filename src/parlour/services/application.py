@@ -10,6 +10,7 @@ from parlour.services.app_passwords import AppPasswordService
 from parlour.services.bookmarks import BookmarkService
 from parlour.services.catalog import CatalogService
 from parlour.services.consent import ConsentService
+from parlour.services.dlna import DlnaService
 from parlour.services.images import ImageService
 from parlour.services.libraries import LibraryService
 from parlour.services.lyrics import LyricsService
@@ -58,12 +59,14 @@ class Parlour:
     lyrics: LyricsService = field(init=False)  # read beside and inside the song files
     bookmarks: BookmarkService = field(init=False)  # music apps' bookmarks and play queue
     now_playing: NowPlayingService = field(init=False)  # shown only by users who chose to
+    dlna: DlnaService = field(init=False)  # the DLNA server's configuration and rules
 
     def __post_init__(self) -> None:
         self.music = MusicApiService(self.catalogue)
         self.lyrics = LyricsService(self.catalogue)
         self.bookmarks = BookmarkService(self.catalogue, self.music)
         self.now_playing = NowPlayingService(self.catalogue, self.music, self.my_data.now_playing)
+        self.dlna = DlnaService(self.catalogue)
 
     def close(self) -> None:
         self.watcher.stop()

@@ -547,6 +547,43 @@ playlist_entries = Table(
     Index("ix_playlist_entries_order", "playlist_id", "position"),
 )
 
+# The DLNA media server's configuration (domain.dlna.DlnaConfig): one row, made the
+# first time it is read, holding the installation's stable device UUID.
+dlna_settings = Table(
+    "dlna_settings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    Column("enabled", Boolean, nullable=False),
+    Column("device_uuid", String(36), nullable=False),
+    Column("friendly_name", String(64), nullable=False),
+    Column("port", Integer, nullable=False),
+    Column("interfaces", Text, nullable=False),  # JSON list of IP addresses
+    Column("allow", Text, nullable=False),  # JSON list of subnets
+    Column("approval_required", Boolean, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# The libraries the network may browse over DLNA (none until the admin picks).
+dlna_libraries = Table(
+    "dlna_libraries",
+    metadata,
+    Column("library_id", ID, ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# Devices that asked the DLNA server for something: how they named themselves, where
+# from, when, and whether the admin approved them (used when approval is required).
+dlna_devices = Table(
+    "dlna_devices",
+    metadata,
+    _id(),
+    Column("user_agent", String(256), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("first_seen", BigInteger, nullable=False),
+    Column("last_seen", BigInteger, nullable=False),
+    Column("approved", Boolean, nullable=False),
+    UniqueConstraint("user_agent", "address", name="uq_dlna_devices_identity"),
+)
+
 # A user's own choices about their history (services.my_data). No row: the defaults.
 user_privacy = Table(
     "user_privacy",

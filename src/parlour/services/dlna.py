@@ -1,0 +1,217 @@
+"""The DLNA media server's rules and configuration, for the DLNA front end and the
+admin's tools (REST, command line).
+
+The front end knows no user: it asks ``network_viewer`` for what the network may see
+(the shared libraries, nothing else) and ``admits`` whether a device may be answered at
+all (its address in an allowed subnet; approved, when approval is required). Both fail
+closed: DLNA off, no shared library, an address outside the allow-list or an unapproved
+device all see nothing.
+"""
+
+import ipaddress
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from parlour.domain.accounts import Role, Viewer
+from parlour.domain.dlna import (
+    DLNA_VIEWER_ID,
+    Address,
+    DlnaConfig,
+    Network,
+    friendly_name,
+    lan_network,
+    local_address,
+)
+from parlour.domain.errors import InvalidInputError, NotFoundError
+from parlour.storage import dlna_store, library_store
+from parlour.storage.dlna_store import DlnaDevice
+from parlour.storage.engine import Catalogue
+
+CONFIG_MEMORY_S = 2.0  # how long the front end's view of the configuration may lag
+MAX_USER_AGENT = 256
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def home_network(address: Address) -> Network:
+    """The subnet a device beside ``address`` is in, when the admin names none: the
+    address's /24 (IPv4) or /64 (IPv6); loopback alone for a loopback address."""
+    if address.is_loopback:
+        return ipaddress.ip_network(f"{address}/{address.max_prefixlen}")
+    prefix = 24 if address.version == 4 else 64
+    return ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+
+
+class DlnaService:
+    def __init__(self, catalogue: Catalogue, clock: Callable[[], float] = time.monotonic) -> None:
+        self.catalogue = catalogue
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._remembered: tuple[float, DlnaConfig] | None = None
+
+    # -- configuration ---------------------------------------------------------------------
+
+    def current(self) -> DlnaConfig:
+        """The configuration as the front end acts on it; changes made by another
+        process (the command line) are seen within CONFIG_MEMORY_S."""
+        with self._lock:
+            if self._remembered is not None and self.clock() < self._remembered[0]:
+                return self._remembered[1]
+        config = self._load()
+        with self._lock:
+            self._remembered = (self.clock() + CONFIG_MEMORY_S, config)
+        return config
+
+    def _load(self) -> DlnaConfig:
+        with self.catalogue.reading() as conn:
+            found = dlna_store.read_config(conn)
+        if found is not None:
+            return found
+        with self.catalogue.writing() as conn:
+            found = dlna_store.read_config(conn)  # another writer may have made it
+            if found is None:
+                found = dlna_store.new_config()
+                dlna_store.write_config(conn, found, _now())
+            return found
+
+    def config(self, viewer: Viewer) -> dict[str, Any]:
+        viewer.require_admin()
+        return self._as_json(self.current())
+
+    def enable(
+        self,
+        viewer: Viewer,
+        *,
+        libraries: Sequence[str] | None = None,
+        interfaces: Sequence[str] | None = None,
+        allow: Sequence[str] | None = None,
+        name: str | None = None,
+        port: int | None = None,
+        approval_required: bool | None = None,
+    ) -> dict[str, Any]:
+        """Turn the server on (or change it while on). What is not given stays as it was;
+        an interface is required, and the allow-list defaults to the interfaces' own
+        subnets. Libraries are named or given by id; unknown ones are refused."""
+        viewer.require_admin()
+        return self._change(
+            viewer,
+            enabled=True,
+            libraries=libraries,
+            interfaces=interfaces,
+            allow=allow,
+            name=name,
+            port=port,
+            approval_required=approval_required,
+        )
+
+    def disable(self, viewer: Viewer) -> dict[str, Any]:
+        viewer.require_admin()
+        return self._change(viewer, enabled=False)
+
+    def _change(
+        self,
+        viewer: Viewer,
+        *,
+        enabled: bool,
+        libraries: Sequence[str] | None = None,
+        interfaces: Sequence[str] | None = None,
+        allow: Sequence[str] | None = None,
+        name: str | None = None,
+        port: int | None = None,
+        approval_required: bool | None = None,
+    ) -> dict[str, Any]:
+        old = self._load()
+        new = replace(old, enabled=enabled)
+        if interfaces is not None:
+            new = replace(new, interfaces=tuple(dict.fromkeys(map(local_address, interfaces))))
+        if allow is not None:
+            new = replace(new, allow=tuple(dict.fromkeys(map(lan_network, allow))))
+        elif interfaces is not None:
+            new = replace(new, allow=tuple(dict.fromkeys(map(home_network, new.interfaces))))
+        if name is not None:
+            new = replace(new, friendly_name=friendly_name(name))
+        if port is not None:
+            if not 1024 <= port <= 65535:
+                raise InvalidInputError("the DLNA port must be 1024 to 65535")
+            new = replace(new, port=port)
+        if approval_required is not None:
+            new = replace(new, approval_required=approval_required)
+        with self.catalogue.writing() as conn:
+            if libraries is not None:
+                found = [library_store.find_library(conn, lib).id for lib in libraries]
+                new = replace(new, library_ids=frozenset(found))
+            if new.enabled and not new.interfaces:
+                raise InvalidInputError("choose the interface (an address of this machine)")
+            dlna_store.write_config(conn, new, _now())
+        with self._lock:
+            self._remembered = None
+        return self._as_json(new)
+
+    @staticmethod
+    def _as_json(config: DlnaConfig) -> dict[str, Any]:
+        return {
+            "enabled": config.enabled,
+            "device_uuid": config.device_uuid,
+            "name": config.friendly_name,
+            "port": config.port,
+            "interfaces": [str(a) for a in config.interfaces],
+            "allow": [str(n) for n in config.allow],
+            "library_ids": sorted(config.library_ids),
+            "approval_required": config.approval_required,
+        }
+
+    # -- what the network may see ------------------------------------------------------------
+
+    def network_viewer(self, config: DlnaConfig | None = None) -> Viewer:
+        """Whom the catalogue serves a DLNA device as: no person, no admin, only the
+        shared libraries (none while DLNA is off)."""
+        config = self.current() if config is None else config
+        shared = config.library_ids if config.enabled else frozenset()
+        return Viewer(DLNA_VIEWER_ID, "DLNA", Role.USER, shared)
+
+    def system_update_id(self, config: DlnaConfig | None = None) -> int:
+        """ContentDirectory's SystemUpdateID (a ui4): it changes whenever what the network
+        sees may have changed (a scan of a shared library, a change of what is shared)."""
+        config = self.current() if config is None else config
+        with self.catalogue.reading() as conn:
+            changed = dlna_store.last_change(conn, config.library_ids)
+        return changed % (2**32 - 1) or 1
+
+    def admits(self, address: str, user_agent: str) -> bool:
+        """Whether a device at ``address`` that names itself ``user_agent`` may be
+        answered: DLNA on, the address in the allow-list, and (when approval is
+        required) the device approved. A device that asks is noted for the admin."""
+        config = self.current()
+        if not config.enabled or not config.admits(address):
+            return False
+        agent = (user_agent or "unknown")[:MAX_USER_AGENT]
+        with self.catalogue.reading() as conn:
+            known = dlna_store.find_device(conn, agent, address)
+        if known is None or _now() - known.last_seen >= 60:
+            with self.catalogue.writing() as conn:
+                known = dlna_store.device_seen(conn, agent, address, _now())
+        return known.approved or not config.approval_required
+
+    # -- devices (the admin's) ----------------------------------------------------------------
+
+    def devices(self, viewer: Viewer) -> list[DlnaDevice]:
+        viewer.require_admin()
+        with self.catalogue.reading() as conn:
+            return dlna_store.devices(conn)
+
+    def approve(self, viewer: Viewer, device_id: str, approved: bool) -> None:
+        viewer.require_admin()
+        with self.catalogue.writing() as conn:
+            if not dlna_store.set_approved(conn, device_id, approved):
+                raise NotFoundError("no such device")
+
+    def forget(self, viewer: Viewer, device_id: str) -> None:
+        viewer.require_admin()
+        with self.catalogue.writing() as conn:
+            if not dlna_store.forget_device(conn, device_id):
+                raise NotFoundError("no such device")
