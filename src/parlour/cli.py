@@ -13,7 +13,7 @@ from typing import TextIO
 
 import orjson
 
-from parlour import __version__, cli_consent, cli_my_data, cli_outbound
+from parlour import __version__, cli_consent, cli_dlna, cli_my_data, cli_outbound
 from parlour.app import build
 from parlour.domain.accounts import HOST
 from parlour.domain.errors import InvalidInputError, ParlourError
@@ -445,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_outbound.register(privacy_actions, common)
     cli_my_data.register(privacy_actions, common)
     cli_consent.register(privacy_actions, common)
+    cli_dlna.register(commands, common)
     return parser
 
 

@@ -8,7 +8,12 @@ import pytest
 
 from parlour.domain.accounts import HOST, Role, Viewer
 from parlour.domain.dlna import DLNA_VIEWER_ID
-from parlour.domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from parlour.domain.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from parlour.services.application import Parlour
 from support import open_parlour
 
@@ -39,7 +44,7 @@ def test_off_by_default_with_a_stable_device_id(app: Parlour, tmp_path: Path) ->
 
 
 def test_enabling_needs_an_interface_and_shares_nothing_unless_chosen(app: Parlour) -> None:
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(ConflictError):
         app.dlna.enable(HOST)
     on = app.dlna.enable(HOST, interfaces=["127.0.0.1"])
     assert on["enabled"] and on["allow"] == ["127.0.0.1/32"] and on["library_ids"] == []
@@ -75,11 +80,18 @@ def test_an_interface_is_one_of_this_machines_home_addresses(app: Parlour, addre
         app.dlna.enable(HOST, interfaces=[address])
 
 
-def test_a_private_interface_allows_its_own_subnet(app: Parlour) -> None:
-    on = app.dlna.enable(HOST, interfaces=["192.168.1.10"])
+def test_an_interface_must_be_this_machines(app: Parlour) -> None:
+    with pytest.raises(ConflictError):
+        app.dlna.enable(HOST, interfaces=["10.254.253.252"])
+    assert not app.dlna.current().enabled
+
+
+def test_an_allow_list_admits_its_subnets_only(app: Parlour) -> None:
+    on = app.dlna.enable(HOST, interfaces=["127.0.0.1"], allow=["192.168.1.0/24"])
     assert on["allow"] == ["192.168.1.0/24"]
     assert app.dlna.admits("192.168.1.77", TV) and app.dlna.admits("::ffff:192.168.1.77", TV)
     assert not app.dlna.admits("192.168.2.77", TV) and not app.dlna.admits("not an address", TV)
+    assert not app.dlna.admits("127.0.0.1", TV)  # the allow-list given replaces the default
 
 
 def test_with_approval_a_new_device_waits_for_the_admin(app: Parlour) -> None:

@@ -9,6 +9,7 @@ device all see nothing.
 """
 
 import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from parlour.domain.dlna import (
     lan_network,
     local_address,
 )
-from parlour.domain.errors import InvalidInputError, NotFoundError
+from parlour.domain.errors import ConflictError, InvalidInputError, NotFoundError
 from parlour.storage import dlna_store, library_store
 from parlour.storage.dlna_store import DlnaDevice
 from parlour.storage.engine import Catalogue
@@ -36,6 +37,17 @@ MAX_USER_AGENT = 256
 
 def _now() -> int:
     return int(time.time())
+
+
+def is_own_address(address: Address) -> bool:
+    """Whether ``address`` belongs to this machine: binding a socket to it works."""
+    family = socket.AF_INET if address.version == 4 else socket.AF_INET6
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.bind((str(address), 0))
+    except OSError:
+        return False
+    return True
 
 
 def home_network(address: Address) -> Network:
@@ -128,7 +140,11 @@ class DlnaService:
         old = self._load()
         new = replace(old, enabled=enabled)
         if interfaces is not None:
-            new = replace(new, interfaces=tuple(dict.fromkeys(map(local_address, interfaces))))
+            chosen = tuple(dict.fromkeys(map(local_address, interfaces)))
+            strangers = [str(a) for a in chosen if not is_own_address(a)]
+            if strangers:  # the request is well formed; this machine just lacks them
+                raise ConflictError(f"not an address of this machine: {', '.join(strangers)}")
+            new = replace(new, interfaces=chosen)
         if allow is not None:
             new = replace(new, allow=tuple(dict.fromkeys(map(lan_network, allow))))
         elif interfaces is not None:
@@ -146,7 +162,10 @@ class DlnaService:
                 found = [library_store.find_library(conn, lib).id for lib in libraries]
                 new = replace(new, library_ids=frozenset(found))
             if new.enabled and not new.interfaces:
-                raise InvalidInputError("choose the interface (an address of this machine)")
+                # Not the request's fault alone: no interface was ever chosen.
+                raise ConflictError(
+                    "choose the interface to listen on (an address of this machine)"
+                )
             dlna_store.write_config(conn, new, _now())
         with self._lock:
             self._remembered = None

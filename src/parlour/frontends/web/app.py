@@ -22,6 +22,7 @@ from parlour.frontends import subsonic
 from parlour.frontends.web import (
     activity,
     admin,
+    admin_dlna,
     app_passwords,
     browse,
     consent,
@@ -176,6 +177,7 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
         *playback.ROUTES,
         *images.ROUTES,
         *admin.ROUTES,
+        *admin_dlna.ROUTES,
         *outbound.ROUTES,
         *my_data.ROUTES,
         *app_passwords.ROUTES,

@@ -22,6 +22,7 @@ from parlour.frontends.web.openapi import (
     browse,
     consent,
     delivery,
+    dlna,
     my_data,
     outbound,
     playback,
@@ -34,7 +35,7 @@ from parlour.frontends.web.openapi.schemas import SCHEMAS
 def _paths() -> dict[str, dict[str, Operation]]:
     found: dict[str, dict[str, Operation]] = {}
     areas = (accounts, browse, activity, playback, delivery, admin, outbound, my_data, consent)
-    for area in (*areas, usage_reports, app_passwords):
+    for area in (*areas, usage_reports, app_passwords, dlna):
         for path, operations in area.operations().items():
             found.setdefault(path, {}).update(with_path_parameters(path, operations))
     return found
