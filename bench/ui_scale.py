@@ -428,7 +428,7 @@ def cases(films: int, photos: int, folder: str) -> list[ListCase]:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--films", type=int, default=3000)
     parser.add_argument("--photos", type=int, default=2000, help="0: no photos")
     parser.add_argument("--rounds", type=int, default=3)

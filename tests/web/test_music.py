@@ -119,7 +119,9 @@ def test_the_bar_keeps_playing_across_views_and_tells_the_media_session(
 
     _bar(page).get_by_role("button", name="Pause").click()
     page.wait_for_function(f"() => {AUDIO}.paused")
-    assert page.evaluate("() => navigator.mediaSession.playbackState") == "paused"
+    # The bar hears of it from the audio element's "pause" event, a task queued after
+    # `paused` turns true: wait for it rather than read the state in the same instant.
+    page.wait_for_function("() => navigator.mediaSession.playbackState === 'paused'")
 
 
 def test_a_play_is_reported_once_the_track_passes_half(

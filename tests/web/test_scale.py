@@ -275,6 +275,95 @@ def test_three_thousand_films_scroll_to_the_end_each_once(big_page: tuple[Any, R
     assert search.input_value() == film_title(2999)
 
 
+# The card that has the focus, two frames after the key (the browser has drawn the chunk
+# it is in): its title, where it sits, which chunk of the grid holds it, and whether it is
+# wholly in sight (not under the sticky top bar nor past the window's edge).
+_FOCUSED_CARD = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  await frame();
+  await frame();
+  const card = document.activeElement.closest("a.card");
+  if (!card) return null;
+  const box = card.getBoundingClientRect();
+  const x = box.left + box.width / 2;
+  const sees = (y) => card.contains(document.elementFromPoint(x, y));
+  const chunk = card.closest(".chunk");
+  return {
+    title: card.querySelector(".title").textContent,
+    x: Math.round(box.left),
+    chunk: [...chunk.parentElement.querySelectorAll(":scope > .chunk")].indexOf(chunk),
+    seen: sees(box.top + 2) && sees(box.bottom - 2),
+  };
+}"""
+# The cards in the grid's first row: those as high as the first.
+_COLUMNS = """() => {
+  const cards = [...document.querySelectorAll("[aria-label=Films] a.card")];
+  const top = cards[0].getBoundingClientRect().top;
+  return cards.filter((card) => card.getBoundingClientRect().top === top).length;
+}"""
+CHUNK_ROWS = 6  # components.js: the rows of a chunk of the grid
+
+
+def test_the_arrow_keys_go_through_the_film_grid_by_rows_and_columns(
+    big_page: tuple[Any, Requests],
+) -> None:
+    """A TV remote's arrows on the grid of 3,000: right and left along a row, down row by
+    row across the end of the first chunk into the next and back up, each time onto the
+    card in the same column, which comes into sight; and down from the first chunk's last
+    row while the next chunk is not drawn at all (the browser skips it off screen)."""
+    page, _ = big_page
+    page.goto("/#/films")
+    films = page.get_by_role("list", name="Films")
+    films.get_by_role("link", name=re.compile(f"^{film_title(1)}")).wait_for()
+    page.evaluate(_LOOK, [CARDS, FILMS])
+    # The route's change put the focus on <main> (tabindex -1): after a key that scrolls,
+    # it is :focus-visible, yet it is no control and draws no ring.
+    page.keyboard.press("PageDown")
+    page.evaluate(_LOOK, [CARDS, FILMS])  # the page's smooth scroll over before the arrows
+    ring = page.evaluate(
+        """() => { const main = document.activeElement; const style = getComputedStyle(main);
+        return [main.tagName, main.matches(":focus-visible"), style.outlineStyle]; }"""
+    )
+    assert ring == ["MAIN", True, "none"]
+    columns = page.evaluate(_COLUMNS)
+    rows = CHUNK_ROWS + 1
+    assert columns >= 2 and rows * columns <= FILM_PAGE, "the premise: 7 rows in the first page"
+    cards = page.locator(CARDS).locator("a.card")
+
+    def press(key: str, number: int) -> dict[str, Any]:
+        """``key``; the focused card, which must be film ``number`` (from 1), in sight."""
+        page.keyboard.press(key)
+        found: dict[str, Any] = page.evaluate(_FOCUSED_CARD)
+        assert found is not None and found["title"] == film_title(number), (key, found)
+        assert found["seen"], f"film {number} is not in sight after {key}"
+        return found
+
+    cards.nth(0).focus()
+    second = press("ArrowRight", 2)
+    start = press("ArrowLeft", 1)
+    assert second["x"] > start["x"]
+    second = press("ArrowRight", 2)
+    for row in range(1, rows):
+        below = press("ArrowDown", 2 + row * columns)
+        assert below["x"] == second["x"] and below["chunk"] == row // CHUNK_ROWS
+    assert below["chunk"] == 1, "the premise: the last move went into the second chunk"
+    for row in range(rows - 2, -1, -1):
+        above = press("ArrowUp", 2 + row * columns)
+        assert above["x"] == second["x"]
+    assert above["chunk"] == 0
+
+    # At the top again, the focus on the first chunk's last row and the next chunk not drawn.
+    page.evaluate("() => window.scrollTo(0, 0)")
+    last_row = 3 + (CHUNK_ROWS - 1) * columns
+    cards.nth(last_row - 1).evaluate("card => card.focus({ preventScroll: true })")
+    assert not cards.nth(last_row - 1 + columns).evaluate(
+        "card => card.checkVisibility({ contentVisibilityAuto: true })"
+    ), "the premise: the second chunk is skipped while off screen"
+    below = press("ArrowDown", last_row + columns)
+    assert below["chunk"] == 1
+    assert press("ArrowUp", last_row)["chunk"] == 0
+
+
 def test_a_thousand_photos_scroll_to_the_end_each_once(
     big_page: tuple[Any, Requests], big_server: BigServer
 ) -> None:

@@ -89,6 +89,17 @@ function frame(session) {
     h("form", { role: "search", onsubmit: (event) => event.preventDefault() }, search),
     account,
   );
+  // The top bar (sticky) and the player bar (fixed) stay over the page: what comes into
+  // view by the keyboard stops clear of them (scroll-padding in app.css).
+  if ("ResizeObserver" in window) {
+    const root = document.documentElement.style;
+    const bars = new ResizeObserver(() => {
+      root.setProperty("--top-bar", `${top.offsetHeight}px`);
+      root.setProperty("--player-bar", `${bar.offsetHeight}px`);
+    });
+    bars.observe(top);
+    bars.observe(bar);
+  }
   return { root: h("div", { class: "frame" }, top, main, bar), main, bar, search, nav: top };
 }
 

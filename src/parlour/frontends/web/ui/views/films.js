@@ -1,11 +1,12 @@
 // Films: a poster grid that loads a page at a time as it scrolls (thousands stay smooth:
-// each page is one request, and chunks of cards off screen are skipped by the browser),
-// sorted and filtered through the hash's query so a reload keeps the choice; and a film's
-// page with what it is, what is in the file, and how it will play here and why.
+// each page is one request, and chunks of cards off screen are skipped by the browser, see
+// chunkedList in components.js), sorted and filtered through the hash's query so a reload
+// keeps the choice; and a film's page with what it is, what is in the file, and how it
+// will play here and why.
 
 import { api, artworkUrl } from "../api.js";
 import { clear, duration, errorBox, h } from "../dom.js";
-import { card } from "../components.js";
+import { card, chunkedList } from "../components.js";
 import { go, link } from "../router.js";
 import { watchToggles, playbackAnswer, describeStream, languageName, ratingControl } from "./video.js";
 
@@ -100,100 +101,11 @@ export async function videoGenres(of) {
   return answer.items.filter((genre) => genre[of] > 0).map((genre) => genre.name);
 }
 
-// The cards of a long list, in chunks of whole rows. Each chunk is a grid of its own that
-// the browser skips (no style, layout or paint) while it is off screen (content-visibility
-// in video.css), so a list of thousands costs about what the few chunks on screen cost:
-// one observed box per chunk rather than one per card. Every chunk but the last holds a
-// multiple of the columns, so the rows run on from one chunk to the next as in one grid;
-// when a new width changes the number of columns, the cards are regrouped.
-const CHUNK_ROWS = 6;
-
-function chunkedList(label) {
-  const list = h("div", { class: "video-grid", role: "list", "aria-label": label });
-  // An empty grid of the same columns: its resolved tracks say how many columns there are.
-  const ruler = h("div", { class: "grid ruler", "aria-hidden": "true" });
-  list.append(ruler);
-  let columns = 0;
-  let width = 0;
-
-  const countColumns = () => {
-    const tracks = getComputedStyle(ruler).gridTemplateColumns;
-    return tracks && tracks !== "none" ? tracks.trim().split(/\s+/).length : 1;
-  };
-  const chunks = () => list.querySelectorAll(":scope > .chunk");
-  const size = () => columns * CHUNK_ROWS;
-  const rowsOf = (chunk) => Math.ceil(chunk.childElementCount / columns);
-
-  // A chunk off screen stands in with its rows times the height of a row, measured on a
-  // chunk on screen (all rows of cards are alike), and the gap between rows after it.
-  function measure() {
-    for (const chunk of chunks()) {
-      const first = chunk.firstElementChild;
-      if (!first || (first.checkVisibility && !first.checkVisibility({ contentVisibilityAuto: true }))) continue;
-      const gap = parseFloat(getComputedStyle(chunk).rowGap) || 0;
-      const height = chunk.getBoundingClientRect().height;
-      if (height <= 0) continue;
-      list.style.setProperty("--chunk-gap", `${gap}px`);
-      list.style.setProperty("--row-block", `${(height + gap) / rowsOf(chunk)}px`);
-      return;
-    }
-  }
-
-  function place(items) {
-    if (!columns) columns = countColumns();
-    let last = list.lastElementChild === ruler ? null : list.lastElementChild;
-    let index = 0;
-    while (index < items.length) {
-      if (!last || last.childElementCount >= size()) {
-        last = h("div", { class: "grid chunk", role: "none" });
-        list.append(last);
-      }
-      const room = size() - last.childElementCount;
-      last.append(...items.slice(index, index + room));
-      last.style.setProperty("--rows", String(rowsOf(last)));
-      index += room;
-    }
-    measure();
-  }
-
-  function append(cards) {
-    place(cards.map((card) => h("div", { role: "listitem" }, card)));
-  }
-
-  // A new number of columns: every card into new chunks, the focus and the card at the
-  // top of the window kept where they were. Any new width: the rows measured again.
-  function resized() {
-    const now = list.getBoundingClientRect().width;
-    if (!columns || now === width) return;
-    width = now;
-    const wanted = countColumns();
-    if (wanted === columns) {
-      measure();
-      return;
-    }
-    columns = wanted;
-    const focused = list.contains(document.activeElement) ? document.activeElement : null;
-    // The first card still in sight (looked for in the first chunk in sight: cards in
-    // chunks not drawn are not measured), and where it is now.
-    const seen = [...chunks()].find((chunk) => chunk.getBoundingClientRect().bottom > 0);
-    const anchor = seen && [...seen.children].find((item) => item.getBoundingClientRect().bottom > 0);
-    const before = anchor ? anchor.getBoundingClientRect().top : 0;
-    const items = [...list.querySelectorAll(":scope > .chunk > [role=listitem]")];
-    for (const chunk of chunks()) chunk.remove();
-    place(items);
-    if (anchor && before < 0) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
-    if (focused) focused.focus({ preventScroll: true });
-  }
-  const resizes = "ResizeObserver" in window ? new ResizeObserver(resized) : null;
-  if (resizes) resizes.observe(list);
-  return { list, append, stop: () => resizes && resizes.disconnect() };
-}
-
 // A grid that asks for the next page when its end comes into view (and has a button
 // for the same, for keyboards and for browsers that never scroll it into view). Pages
 // come one at a time, each after the one before, so none is asked for twice.
 export function pagedGrid({ label, fetchPage, toCard, empty }) {
-  const cards = chunkedList(label);
+  const cards = chunkedList({ label });
   const status = h("p", { class: "muted count", role: "status" });
   const more = h("button", { type: "button", class: "more", hidden: true }, "Load more");
   const sentinel = h("div", { class: "sentinel", "aria-hidden": "true" });

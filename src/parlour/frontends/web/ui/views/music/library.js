@@ -1,7 +1,7 @@
 // The Music page: its albums, artists, genres and playlists tabs with their sorts.
 
 import { api, artworkUrl } from "../../api.js";
-import { card } from "../../components.js";
+import { card, chunkedList } from "../../components.js";
 import { clear, errorBox, h } from "../../dom.js";
 import { go, link } from "../../router.js";
 import { enc, message, say } from "./common.js";
@@ -81,9 +81,10 @@ function sortBar(tab, query, extra = []) {
   };
 }
 
-// A list that grows a page at a time with its "Show more" button.
+// A list that grows a page at a time with its "Show more" button, in chunks the browser
+// skips while they are off screen (chunkedList), so a library of thousands stays smooth.
 async function paged(body, path, toCard, label, signal) {
-  const cards = h("div", { class: "grid", role: "list", "aria-label": label });
+  const cards = chunkedList({ label });
   const more = h("button", { type: "button", hidden: true }, "Show more");
   const count = h("p", { class: "muted count" });
   let cursor = null;
@@ -91,7 +92,7 @@ async function paged(body, path, toCard, label, signal) {
     more.disabled = true;
     const joiner = path.includes("?") ? "&" : "?";
     const answer = await api(`${path}${joiner}limit=${PAGE}${cursor ? `&cursor=${enc(cursor)}` : ""}`, { signal });
-    for (const row of answer.items) cards.append(h("div", { role: "listitem" }, toCard(row)));
+    cards.append(answer.items.map(toCard));
     cursor = answer.next_cursor;
     more.hidden = !cursor;
     more.disabled = false;
@@ -99,8 +100,11 @@ async function paged(body, path, toCard, label, signal) {
     return answer;
   }
   more.addEventListener("click", () => load().catch((error) => more.replaceWith(errorBox(error))));
+  signal.addEventListener("abort", cards.stop);
+  // In the page before the first cards: the list counts its columns on the page.
+  clear(body, count, cards.list, more);
   const first = await load();
-  clear(body, count, first.items.length ? cards : h("p", { class: "muted", text: `No ${label.toLowerCase()} here.` }), more);
+  if (!first.items.length) cards.list.replaceWith(h("p", { class: "muted", text: `No ${label.toLowerCase()} here.` }));
 }
 
 export function albumCard(album) {

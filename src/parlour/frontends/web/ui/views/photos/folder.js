@@ -1,6 +1,8 @@
-// A folder's page: its albums, then its photos as a grid of lazy-loaded thumbnails.
+// A folder's page: its albums, then its photos as a grid of lazy-loaded thumbnails, in
+// chunks the browser skips while they are off screen (chunkedList), so thousands stay smooth.
 
 import { api, imageUrl } from "../../api.js";
+import { chunkedList } from "../../components.js";
 import { clear, h } from "../../dom.js";
 import { link } from "../../router.js";
 import { albumGrid, coverLoader } from "./albums.js";
@@ -13,7 +15,7 @@ export async function folder({ params, query, main }) {
   const first = await api(`${base}?limit=${PAGE}&sort=taken`);
   const state = { items: [...first.items], next: first.next_cursor, total: first.total, loading: null };
   const covers = coverLoader();
-  const thumbs = h("div", { class: "photo-grid", role: "list", "aria-label": `Photos in ${first.name}` });
+  const thumbs = chunkedList({ label: `Photos in ${first.name}`, grid: "photo-grid" });
   const more = h("button", { type: "button", class: "ph-more", onclick: () => loadMore() }, "Show more photos");
   const viewer = photoViewer({
     photos: () => state.items,
@@ -22,7 +24,7 @@ export async function folder({ params, query, main }) {
   });
 
   function addThumbs(items, offset) {
-    thumbs.append(...items.map((photo, i) => thumb(photo, offset + i, (index) => viewer.open(index))));
+    thumbs.append(items.map((photo, i) => thumb(photo, offset + i, (index) => viewer.open(index))));
     more.hidden = !state.next;
   }
 
@@ -74,7 +76,7 @@ export async function folder({ params, query, main }) {
     ),
     h("h1", {}, first.name, h("span", { class: "muted ph-count", text: ` · ${count}` })),
     first.folders.length ? [h("h2", { text: "Albums" }), albumGrid(first.folders, covers, "Albums")] : null,
-    first.items.length ? [first.folders.length ? h("h2", { text: "Photos" }) : null, thumbs, sentinel, more] : null,
+    first.items.length ? [first.folders.length ? h("h2", { text: "Photos" }) : null, thumbs.list, sentinel, more] : null,
     !first.items.length && !first.folders.length ? h("p", { class: "muted", text: "This folder is empty." }) : null,
     viewer.dialog,
   );
@@ -92,6 +94,7 @@ export async function folder({ params, query, main }) {
   }
   return () => {
     pager.disconnect();
+    thumbs.stop();
     covers.stop();
     viewer.close({ keepUrl: true });
   };
@@ -100,26 +103,22 @@ export async function folder({ params, query, main }) {
 function thumb(photo, index, open) {
   const detail = takenText(photo.taken_at);
   return h(
-    "div",
-    { role: "listitem" },
-    h(
-      "button",
-      {
-        type: "button",
-        class: "thumb",
-        "aria-label": detail ? `${photo.title}, ${detail}` : photo.title,
-        dataset: { photo: photo.id },
-        onclick: () => open(index),
-      },
-      h("img", {
-        src: imageUrl(photo.id, devicePixels(thumbWidth())),
-        alt: "",
-        loading: "lazy",
-        decoding: "async",
-        width: photo.width || undefined,
-        height: photo.height || undefined,
-      }),
-    ),
+    "button",
+    {
+      type: "button",
+      class: "thumb",
+      "aria-label": detail ? `${photo.title}, ${detail}` : photo.title,
+      dataset: { photo: photo.id },
+      onclick: () => open(index),
+    },
+    h("img", {
+      src: imageUrl(photo.id, devicePixels(thumbWidth())),
+      alt: "",
+      loading: "lazy",
+      decoding: "async",
+      width: photo.width || undefined,
+      height: photo.height || undefined,
+    }),
   );
 }
 
