@@ -51,6 +51,7 @@ LAYERS = (
             "parlour.cli_outbound",
             "parlour.cli_my_data",
             "parlour.cli_consent",
+            "parlour.cli_dlna",
             "parlour.app",
             "parlour.__main__",
         ),
