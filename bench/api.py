@@ -2,82 +2,42 @@
 
 import argparse
 import contextlib
-import math
 import os
-import platform
-import shlex
 import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 
+from catalogue import LIBRARY, USER, music_tree, request_options, scan_with_users, work_dirs
 from parlour.app import build
-from parlour.demo.generate import generate_bulk_music
-from parlour.domain.accounts import HOST
-from parlour.domain.media import LibraryKind
-from parlour.library.interpret import name_classifier
 from parlour.media.ffmpeg import run_ffmpeg
 from parlour.settings import load_settings
 from parlour.storage import schema as s
-from report import HOSTNAME, cpu_model, free_port, say, source_version, start_server
+from report import HOSTNAME, check_load, say, say_provenance, serving
 from supysonic import Install, Setup, Supysonic, find
+from timing import WARMUP, Timing, ms, timed
 
-LIBRARY = "Music"
 FILMS = "Films"
 FILM_SECONDS = 600  # long enough to keep a resume point
 IN_PROGRESS_FILMS = 150
 PLAYED_TRACKS = 3000
 CONTINUE_LIMIT = 20
-ADMIN = ("admin", "bench-admin-password")
-USER = ("user", "bench-user-password")
-WARMUP = 10
-READY_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
 ALBUM_PAGE = 500
 SEARCH_LIMIT = 50  # the route's default
 SEARCH_WORDS = ("Bulk", "Track 00123", "Album 00042", "Artist 0007", "Bulk Track 0999")
 TARGET_RATIO = 3.0
 TARGET_P95_MS = 50.0
-CASE_BUDGET_S = 20.0  # per side of a case: a very slow query ends its loop early, reported
 
 
 # --- the library and its catalogue ---------------------------------------------------------
-
-
-def count_tracks(music: Path) -> int:
-    classify = name_classifier(LibraryKind.MUSIC)
-    return sum(
-        1
-        for _folder, _dirs, names in os.walk(os.fsencode(music))
-        for name in names
-        if classify(name) == "media"
-    )
-
-
-def library(work: Path, tracks: int) -> Path:
-    """The music tree under ``work``: reused when it holds ``tracks`` tracks, else generated."""
-    music = work / "music"
-    if music.exists():
-        found = count_tracks(music)
-        if found != tracks:
-            raise SystemExit(f"{music} holds {found} tracks, not {tracks}: use another --workdir")
-        say(f"library: reusing {music} ({found} tracks)")
-        return music
-    started = time.perf_counter()
-    generate_bulk_music(music, tracks, cache_dir=work / "template-cache")
-    say(f"library: generated {tracks} tracks in {time.perf_counter() - started:.1f} s (setup)")
-    return music
 
 
 def films(work: Path, count: int) -> Path:
@@ -104,12 +64,8 @@ def catalogue(data_dir: Path, music: Path, film_root: Path) -> None:
     started = time.perf_counter()
     app = build(load_settings(data_dir))
     try:
-        app.libraries.add(HOST, "music", str(music), LIBRARY)
-        app.libraries.add(HOST, "movies", str(film_root), FILMS)
-        summary = app.scanner.scan()
-        app.accounts.add_user(HOST, ADMIN[0], ADMIN[1], admin=True)
-        app.accounts.add_user(HOST, USER[0], USER[1], admin=False)
-        app.accounts.grant(HOST, USER[0], [LIBRARY, FILMS])
+        libraries = {LIBRARY: ("music", music), FILMS: ("movies", film_root)}
+        summary = scan_with_users(app, libraries)
         token, user = app.accounts.login(USER[0], USER[1], "127.0.0.1")
         with app.catalogue.reading() as conn:
             film_ids = list(conn.execute(select(s.movies.c.id)).scalars())
@@ -126,30 +82,6 @@ def catalogue(data_dir: Path, music: Path, film_root: Path) -> None:
 
 
 # --- the server ----------------------------------------------------------------------------
-
-
-def wait_ready(server: subprocess.Popen[bytes], base: str, log: Path) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < READY_TIMEOUT_S:
-        if server.poll() is not None:
-            raise SystemExit(f"server exited with {server.returncode}:\n{log.read_text()}")
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return time.perf_counter() - started
-        time.sleep(0.1)
-    raise SystemExit(f"server not ready within {READY_TIMEOUT_S:.0f} s:\n{log.read_text()}")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    """Stop the server we started, by its PID."""
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=5)
 
 
 def login(base: str) -> tuple[str, str]:
@@ -258,42 +190,7 @@ def bare_search(db: sqlite3.Connection, user_id: str, words: str) -> int:
     return int(total)
 
 
-# --- timing --------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Timing:
-    median_ms: float
-    p95_ms: float
-    samples: int
-    wanted: int
-
-    def note(self) -> str:
-        if self.samples == self.wanted:
-            return ""
-        return f" (only {self.samples} of {self.wanted} within {CASE_BUDGET_S:.0f} s)"
-
-
-def timed(call: Callable[[int], object], requests: int) -> Timing:
-    """Up to ``WARMUP`` untimed calls, then ``requests`` timed ones, each given its index;
-    each phase stops early once it has run ``CASE_BUDGET_S`` (bounded even if slow)."""
-    started = time.perf_counter()
-    for index in range(WARMUP):
-        call(index)
-        if time.perf_counter() - started > CASE_BUDGET_S / 4:
-            break
-    samples: list[float] = []
-    budget_start = time.perf_counter()
-    for index in range(requests):
-        begin = time.perf_counter()
-        call(index)
-        end = time.perf_counter()
-        samples.append((end - begin) * 1000)
-        if end - budget_start > CASE_BUDGET_S:
-            break
-    samples.sort()
-    p95 = samples[max(0, math.ceil(0.95 * len(samples)) - 1)]  # nearest rank
-    return Timing(statistics.median(samples), p95, len(samples), requests)
+# --- the cases ---------------------------------------------------------------------------
 
 
 def api_get(client: httpx.Client, path: str, params: dict[str, Any] | None = None) -> Any:
@@ -411,17 +308,9 @@ def measure(
 # --- report --------------------------------------------------------------------------------
 
 
-def ms(value: float) -> str:
-    return f"{value:.2f} ms"
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tracks", type=int, default=10000)
-    parser.add_argument(
-        "--workdir", type=Path, help="keep the music tree in DIR/music and reuse it"
-    )
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
+    request_options(parser)
     parser.add_argument("--films", type=int, default=IN_PROGRESS_FILMS + 50)
     parser.add_argument(
         "--supysonic-python",
@@ -431,54 +320,27 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         f"Supysonic's getAlbumList2?size={ALBUM_PAGE} on the same music (default: only if "
         "supysonic imports in this interpreter)",
     )
-    args = parser.parse_args(argv)
-    if args.requests < 1 or args.tracks < 1:
-        parser.error("--tracks and --requests must be at least 1")
-    return args
+    return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.workdir is not None:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        work = args.workdir.resolve()
-    else:
-        work = Path(tempfile.mkdtemp(prefix="parlour-bench-api-")).resolve()
-    data_dir = Path(tempfile.mkdtemp(prefix="parlour-bench-api-data-")).resolve()
-    try:
+    with work_dirs(args.workdir, "parlour-bench-api") as (work, data_dir):
         return bench(work, data_dir, args)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if args.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            say(f"work dir kept: {work}")
 
 
 def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
-    say(f"work dir: {work}; data dir (fresh, removed at the end): {data_dir}")
-    load_before = os.getloadavg()[0]
-    if load_before > 1.0:
-        say(f"WARNING: load average {load_before:.2f} before starting: other work will skew this")
+    load_before = check_load()[0]
     supysonic = find(args.supysonic_python, data_dir / "supysonic")
     if isinstance(supysonic, str) and args.supysonic_python is not None:
         raise SystemExit(f"Supysonic: {supysonic}")
     if isinstance(supysonic, Install):
-        say(
-            f"Supysonic: {supysonic.version} on Python {supysonic.python_version} "
-            f"({supysonic.python}), served by {supysonic.server}; timed after Parlour's cases"
-        )
-    music = library(work, args.tracks)
+        say(f"Supysonic: {supysonic.describe()}; timed after Parlour's cases")
+    music = music_tree(work, args.tracks)
     catalogue(data_dir, music, films(work, args.films))
 
-    port = free_port()
-    base = f"http://{HOSTNAME}:{port}"
-    log = data_dir / "serve.log"
-    server = start_server(data_dir, port, log)
     floors: list[tuple[str, Timing]] = []
-    try:
-        ready = wait_ready(server, base, log)
-        say(f"server: PID {server.pid} on {base}, ready in {ready:.2f} s")
+    with serving(data_dir) as base:
         token, user_id = login(base)
         with contextlib.closing(sqlite3.connect(data_dir / "catalogue.db")) as db:
             # The catalogue's own read settings (storage/engine.py), so the pages are alike.
@@ -486,9 +348,6 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
             db.execute("PRAGMA cache_size=-16000")
             cases = measure(base, token, db, user_id, args.requests, floors)
             parlour_albums = bare_albums(db, user_id)
-    finally:
-        stop_server(server)
-    say(f"server: stopped (exit code {server.returncode})")
 
     for case in cases:
         say(
@@ -512,13 +371,7 @@ def bench(work: Path, data_dir: Path, args: argparse.Namespace) -> int:
     if args.supysonic_python is not None:
         command += ["--supysonic-python", str(args.supysonic_python)]
     say("\n---- summary (paste into bench/RESULTS.md) ----")
-    say(f"Command: `{shlex.join(command)}`  ")
-    say(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; source: {source_version()}  ")
-    say(
-        f"Machine: {os.cpu_count()} cores (`nproc`: {len(os.sched_getaffinity(0))}, "
-        f"{cpu_model()}), Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}  "
-    )
+    say_provenance(command)
     say(
         f"Method: {args.tracks} tracks and {args.films} films scanned into a fresh catalogue; "
         f"`parlour serve --no-watch` on {HOSTNAME}; one keep-alive httpx client as a plain "
@@ -606,25 +459,8 @@ def supysonic_case(install: Install, music: Path, scratch: Path, n: int) -> Vers
     """Set Supysonic up on ``music`` (timed apart), then time its album list like (a)."""
     say(f"Supysonic: setting up in {scratch} (config, user, folder, scan: setup)")
     with Supysonic(install, music, scratch) as server:
-        assert server.server is not None
-        say(
-            f"Supysonic: {server.setup.describe()}; PID {server.server.pid} on {server.base}; "
-            f"{server.auth_note}"
-        )
-        for error in server.setup.scan_errors[:5]:
-            say(f"Supysonic: scan error in {error}")
-        # Sanity: a full page (or every album), in name order, before anything is timed.
-        page = server.album_list(ALBUM_PAGE)
-        wanted = min(ALBUM_PAGE, server.setup.albums)
-        names = [album.get("name", "") for album in page]
-        if len(page) != wanted or server.setup.albums == 0:
-            raise SystemExit(
-                f"Supysonic getAlbumList2: {len(page)} albums, expected {wanted} "
-                f"(its scan added {server.setup.albums})"
-            )
-        if names != sorted(names):
-            say("WARNING: Supysonic's page is not in name order")
-        say(f"checked: Supysonic returns {len(page)} albums, {names[0]!r} to {names[-1]!r}")
+        server.say_started()
+        wanted = len(server.checked_album_list(ALBUM_PAGE))
 
         def one(_index: int) -> int:
             got = len(server.album_list(ALBUM_PAGE))
@@ -633,7 +469,7 @@ def supysonic_case(install: Install, music: Path, scratch: Path, n: int) -> Vers
             return got
 
         timing = timed(one, n)
-    say(f"Supysonic: server stopped (exit code {server.server.returncode})")
+    say(f"Supysonic: server stopped (exit code {server.stop()})")
     return Versus(install, timing, server.setup, wanted, server.auth_note)
 
 

@@ -1,11 +1,12 @@
-"""Supysonic on the same music, for bench/api.py: find it, set it up, serve it, ask it.
+"""Supysonic on the same music, for bench/api.py and bench/subsonic.py: find it, set it up,
+serve it, ask it (through bench/subsonic_client.py, as Parlour's /rest is asked).
 
 Supysonic runs from its own Python (its own venv: it brings its own Flask, peewee and
 Pillow), never in this process: everything here is subprocesses of that Python started with
 ``-m supysonic.cli`` (the ``supysonic-cli`` entry point) and ``-m supysonic.server`` (the
 ``supysonic-server`` one), in a scratch dir holding its ``supysonic.conf``, and plain HTTP on
 127.0.0.1. Setup (config, user, folder, scan, start-up) is timed here and reported apart;
-bench/api.py times the requests with the same helper as Parlour's.
+the benches time the requests with the same helper as Parlour's.
 
 This file is named like the package it drives: ``python bench/api.py`` puts bench/ first on
 ``sys.path``, so ``import supysonic`` there is this module, and whether the real package is
@@ -14,12 +15,9 @@ installed is asked of a child interpreter started in the scratch dir, never of
 """
 
 import contextlib
-import hashlib
 import json
 import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -30,17 +28,16 @@ from typing import Any, Self
 
 import httpx
 
-HOSTNAME = "127.0.0.1"
+from report import HOSTNAME, free_port, say
+from subsonic_client import SubsonicClient, password_auth, token_auth
+
 USER = ("bench", "bench-supysonic-password")
 FOLDER = "Music"
-CLIENT = "bench"
-API_VERSION = "1.16.1"
 PROBE_TIMEOUT_S = 60.0
 CLI_TIMEOUT_S = 60.0  # user add, folder add
 SCAN_TIMEOUT_S = 1200.0  # Supysonic reads every tag through mediafile, one file at a time
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
-REQUEST_TIMEOUT_S = 60.0
 # Tried in this order; waitress first: gunicorn's default sync worker closes the connection
 # after each response, which would time a TCP handshake per request instead of keep-alive.
 WSGI_SERVERS = ("waitress", "gunicorn", "gevent")
@@ -65,6 +62,12 @@ class Install:
     version: str
     server: str
     python_version: str
+
+    def describe(self) -> str:
+        return (
+            f"{self.version} on Python {self.python_version} ({self.python}), "
+            f"served by {self.server}"
+        )
 
 
 def child_env(scratch: Path) -> dict[str, str]:
@@ -110,12 +113,6 @@ def find(python: Path | None, scratch: Path) -> Install | str:
             f"servers it runs on ({', '.join(WSGI_SERVERS)}); install waitress beside it"
         )
     return Install(interpreter, facts["version"], facts["servers"][0], facts["python"])
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOSTNAME, 0))
-        return int(sock.getsockname()[1])
 
 
 def write_config(scratch: Path) -> Path:
@@ -174,7 +171,7 @@ SCAN_ADDED = re.compile(r"Added: (\d+) artists, (\d+) albums, (\d+) tracks")
 
 
 class Supysonic:
-    """Set up, serve and stop one Supysonic; ``album_list`` makes one request.
+    """Set up, serve and stop one Supysonic; ``client`` makes its requests.
 
     Use as a context manager: entering sets up and starts the server (and raises SystemExit
     if anything fails), leaving stops the server by its PID."""
@@ -188,8 +185,7 @@ class Supysonic:
         self.base = f"http://{HOSTNAME}:{self.port}"
         self.server_log = scratch / "server.log"
         self.server: subprocess.Popen[bytes] | None = None
-        self.client: httpx.Client | None = None
-        self.auth: dict[str, str] = {}
+        self.client: SubsonicClient | None = None
         self.auth_note = ""
 
     # --- setup -----------------------------------------------------------------------------
@@ -286,30 +282,18 @@ class Supysonic:
 
     # --- requests --------------------------------------------------------------------------
 
-    def call(self, view: str, params: dict[str, Any]) -> dict[str, Any]:
-        """One Subsonic call: its ``subsonic-response`` body, whatever its status."""
-        assert self.client is not None
-        response = self.client.get(f"/rest/{view}.view", params={**self.auth, **params})
-        if response.status_code != 200:
-            raise SystemExit(f"Supysonic {view}: HTTP {response.status_code} {response.text[:300]}")
-        body: dict[str, Any] = response.json()["subsonic-response"]
-        return body
-
     def sign_in(self) -> None:
-        """Token auth (t = md5(password + salt), s) as the brief asks; Supysonic keeps only
-        salted hashes, so it cannot check a token, and then the Subsonic spec's other form,
-        the hex-encoded password (p=enc:...), which it does take."""
-        common = {"u": USER[0], "v": API_VERSION, "c": CLIENT, "f": "json"}
-        salt = secrets.token_hex(8)
-        token = hashlib.md5((USER[1] + salt).encode(), usedforsecurity=False).hexdigest()
-        self.auth = {**common, "t": token, "s": salt}
-        ping = self.call("ping", {})
+        """Token auth (t = md5(password + salt), s, a fresh salt each request) if it takes
+        it; Supysonic keeps only salted hashes, so it cannot check a token, and then the
+        Subsonic spec's other form, the hex-encoded password (p=enc:...), which it does."""
+        self.client = SubsonicClient("Supysonic", self.base, lambda: token_auth(*USER))
+        ping = self.client.call("ping", {})
         if ping.get("status") == "ok":
             self.auth_note = "token auth (u, t, s)"
             return
         refused = ping.get("error", {})
-        self.auth = {**common, "p": "enc:" + USER[1].encode().hex()}
-        ping = self.call("ping", {})
+        self.client.credentials = lambda: password_auth(*USER)
+        ping = self.client.call("ping", {})
         if ping.get("status") != "ok":
             raise SystemExit(f"Supysonic ping failed with both auth forms: {ping}")
         self.auth_note = (
@@ -318,11 +302,41 @@ class Supysonic:
         )
 
     def album_list(self, size: int) -> list[dict[str, Any]]:
-        body = self.call("getAlbumList2", {"type": "alphabeticalByName", "size": size, "offset": 0})
-        if body.get("status") != "ok":
-            raise SystemExit(f"Supysonic getAlbumList2 failed: {body}")
-        albums: list[dict[str, Any]] = body.get("albumList2", {}).get("album", [])
+        assert self.client is not None
+        params = {"type": "alphabeticalByName", "size": size, "offset": 0}
+        albums: list[dict[str, Any]] = (
+            self.client.ok("getAlbumList2", params).get("albumList2", {}).get("album", [])
+        )
         return albums
+
+    def checked_album_list(self, size: int) -> list[dict[str, Any]]:
+        """A first page of ``size`` albums by name, checked to be full (or every album
+        its scan added) before anything is timed; says what it holds."""
+        page = self.album_list(size)
+        wanted = min(size, self.setup.albums)
+        names = [album.get("name", "") for album in page]
+        if len(page) != wanted or self.setup.albums == 0:
+            raise SystemExit(
+                f"Supysonic getAlbumList2: {len(page)} albums, expected {wanted} "
+                f"(its scan added {self.setup.albums})"
+            )
+        if names != sorted(names):
+            say("WARNING: Supysonic's page is not in name order")
+        say(f"checked: Supysonic returns {len(page)} albums, {names[0]!r} to {names[-1]!r}")
+        return page
+
+    def password_client(self) -> SubsonicClient:
+        """Another client of this server, with p=enc:HEX on every request."""
+        return SubsonicClient("Supysonic", self.base, lambda: password_auth(*USER))
+
+    def say_started(self) -> None:
+        assert self.server is not None
+        say(
+            f"Supysonic: {self.setup.describe()}; PID {self.server.pid} on {self.base}; "
+            f"{self.auth_note}"
+        )
+        for error in self.setup.scan_errors[:5]:
+            say(f"Supysonic: scan error in {error}")
 
     # --- context manager -------------------------------------------------------------------
 
@@ -330,7 +344,6 @@ class Supysonic:
         try:
             self.prepare()
             self.start()
-            self.client = httpx.Client(base_url=self.base, timeout=REQUEST_TIMEOUT_S)
             self.sign_in()
         except BaseException:
             self.close()

@@ -1,0 +1,54 @@
+"""How the request benches time a call: untimed warm-up, then sequential timed calls, each
+loop bounded by a time budget; median and nearest-rank p95 in milliseconds."""
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+WARMUP = 10
+CASE_BUDGET_S = 20.0  # per loop: a very slow call ends its loop early, and that is reported
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile (``fraction`` 0.95 for p95) of ``samples``."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def ms(value: float) -> str:
+    return f"{value:.2f} ms"
+
+
+@dataclass(slots=True)
+class Timing:
+    median_ms: float
+    p95_ms: float
+    samples: int
+    wanted: int
+
+    def note(self) -> str:
+        if self.samples == self.wanted:
+            return ""
+        return f" (only {self.samples} of {self.wanted} within {CASE_BUDGET_S:.0f} s)"
+
+
+def timed(call: Callable[[int], object], requests: int) -> Timing:
+    """Up to ``WARMUP`` untimed calls, then ``requests`` timed ones, each given its index;
+    each phase stops early once it has run ``CASE_BUDGET_S`` (bounded even if slow)."""
+    started = time.perf_counter()
+    for index in range(WARMUP):
+        call(index)
+        if time.perf_counter() - started > CASE_BUDGET_S / 4:
+            break
+    samples: list[float] = []
+    budget_start = time.perf_counter()
+    for index in range(requests):
+        begin = time.perf_counter()
+        call(index)
+        end = time.perf_counter()
+        samples.append((end - begin) * 1000)
+        if end - budget_start > CASE_BUDGET_S:
+            break
+    return Timing(statistics.median(samples), percentile(samples, 0.95), len(samples), requests)
