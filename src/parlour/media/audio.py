@@ -101,7 +101,9 @@ async def _stop(process: Process) -> None:
     if process.returncode is None:
         process.kill()
     with anyio.move_on_after(5, shield=True):
-        await process.wait()  # reaped: no zombie is left behind
+        # Reaped (no zombie), and its pipes closed: a reader that stopped early would
+        # otherwise leave stdout's transport to the garbage collector.
+        await process.aclose()
 
 
 async def ffmpeg_output(
