@@ -192,6 +192,8 @@ ADMIN_BODY = {
     "kind": "music",
     "path": "/",
     "full": False,
+    "enabled": False,
+    "approved": False,
 }
 
 
