@@ -256,7 +256,7 @@ def _serve(parlour: Parlour, host: str, port: int, *, watch: bool) -> int:
     from parlour.frontends.web.app import create_app  # noqa: PLC0415
     from parlour.frontends.web.server import serve  # noqa: PLC0415
 
-    app = create_app(parlour, watch=watch)
+    app = create_app(parlour, watch=watch, dlna=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
     shown = f"[{shown}]" if ":" in shown else shown
     code = parlour.setup.begin()

@@ -16,7 +16,7 @@ from privacy.egress_scenario import ADMIN, REPORT, USER, run_default_scenario
 from support import Account, demo_libraries, parlour_command, require_tool, serve_libraries
 
 TESTS = Path(__file__).resolve().parents[1]
-FEATURES = {"usage_reports", "metadata_lookup", "scrobbling", "update_check"}
+FEATURES = {"usage_reports", "metadata_lookup", "scrobbling", "update_check", "dlna"}
 
 
 def _check_default_run(seen: dict[str, Any]) -> None:
@@ -30,9 +30,10 @@ def _check_default_run(seen: dict[str, Any]) -> None:
     assert {f["name"] for f in report["features"]} == FEATURES
     for feature in report["features"]:
         assert feature["state"] != FeatureState.ENABLED.value
+        # DLNA (home network only, off by default) is the one feature offline leaves be.
         assert (feature["active"], feature["offline_blocks"], feature["refused"]) == (
             False,
-            True,
+            feature["name"] != "dlna",
             0,
         )
     assert report["refused"] == {"total": 0, "by_destination": {}, "by_feature": {}}
@@ -103,6 +104,7 @@ def test_p16_privacy_report_lists_every_feature_with_hosts_fields_and_counts(
         "metadata_lookup": "not available yet",
         "scrobbling": "not available yet",
         "update_check": "not available yet",
+        "dlna": "disabled",
     }
     assert found["refused"]["total"] == 0
     switched_on = _report_command(

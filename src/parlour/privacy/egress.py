@@ -1,6 +1,9 @@
 """The outbound gate (R-7, EG-01): an audit hook that refuses, before the system call,
 every connection, name lookup or datagram to a host that no enabled outbound feature
-declares. Loopback and Unix sockets always pass; ``offline`` wins over every feature.
+declares. Loopback and Unix sockets always pass; ``offline`` wins over every feature
+that reaches the internet. A home-network feature (DLNA) is opened at run time, while it
+runs, for its declared multicast group and the private or link-local addresses in the
+subnets the admin allow-listed, and for nothing else.
 
 Audit hooks cannot be removed, so the hook is added once per process and consults the
 gate that :func:`install` last put in place; tests swap gates, never hooks.
@@ -25,6 +28,8 @@ from parlour.privacy.outbound_features import (
 )
 
 log = logging.getLogger(__name__)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 UNDECLARED = "undeclared"  # the counter's name for hosts no feature declares
 # Names that never leave the machine. "*.localhost" is not here: glibc may ask DNS.
@@ -100,6 +105,9 @@ class EgressGate:
             else {host: f.name for f in self.features if f.switched_on for host in f.hosts}
         )
         self._resolved: dict[str, str] = {}  # addresses a declared name resolved to
+        # Home-network features open now: name -> the subnets they may reach (replaced
+        # whole, never mutated, so that ``decide`` reads it without the lock).
+        self._lan: dict[str, tuple[Network, ...]] = {}
         self._lock = threading.Lock()
         self._refused: Counter[tuple[str, str]] = Counter()  # (feature, destination)
         self._quiet = threading.local()  # set while the gate itself is logging
@@ -109,6 +117,9 @@ class EgressGate:
         name = _normal(host)
         if is_local(name):
             return _LOCAL
+        lan = self._lan_feature(name)
+        if lan is not None:
+            return Decision(True, f"declared by {lan} (home network)", lan)
         feature = self._open.get(name) or self._resolved.get(name)
         if feature is not None:
             return Decision(True, f"declared by {feature}", feature)
@@ -118,6 +129,40 @@ class EgressGate:
         if declared is not None:
             return Decision(False, f"{declared} is not enabled", declared)
         return Decision(False, "no enabled outbound feature declares this host")
+
+    def open_lan(self, feature: str, networks: Sequence[Network]) -> None:
+        """Let the home-network ``feature`` reach its declared hosts and the private or
+        link-local addresses in ``networks`` (public ones in them never pass)."""
+        if not any(f.name == feature and f.lan_only for f in self.features):
+            raise ValueError(f"{feature} is not a declared home-network feature")
+        home = tuple(n for n in networks if n.is_private or n.is_link_local)
+        with self._lock:
+            self._lan = {**self._lan, feature: home}
+
+    def close_lan(self, feature: str) -> None:
+        with self._lock:
+            self._lan = {name: nets for name, nets in self._lan.items() if name != feature}
+
+    def lan_open(self, feature: str) -> bool:
+        return feature in self._lan
+
+    def _lan_feature(self, name: str) -> str | None:
+        """The open home-network feature that may reach ``name`` (an IP literal), if any."""
+        open_now = self._lan
+        if not open_now:
+            return None
+        address = _literal(name)
+        if address is None:
+            return None  # names are never looked up for the home network
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        home = address.is_private or address.is_link_local
+        for feature, networks in open_now.items():
+            if name in self._declared and self._declared[name] == feature:
+                return feature
+            if home and any(address in network for network in networks):
+                return feature
+        return None
 
     def check(self, action: str, host: str | bytes, port: object = None) -> None:
         """Raise :class:`EgressRefusedError` (counted and logged) unless ``host`` may be reached."""
@@ -238,13 +283,18 @@ def report(gate: EgressGate) -> dict[str, Any]:
     refused = gate.refused()
     features = []
     for feature in gate.features:
-        active = feature.state is FeatureState.ENABLED and not gate.offline
+        if feature.lan_only:  # on while it runs; offline is about the internet
+            active = gate.lan_open(feature.name)
+            state = FeatureState.ENABLED if active else feature.state
+        else:
+            active = feature.state is FeatureState.ENABLED and not gate.offline
+            state = feature.state
         features.append(
             {
                 "name": feature.name,
                 "description": feature.description,
-                "state": feature.state.value,
-                "offline_blocks": gate.offline,
+                "state": state.value,
+                "offline_blocks": gate.offline and not feature.lan_only,
                 "active": active,
                 "hosts": list(feature.hosts),
                 "fields": list(feature.fields),

@@ -39,12 +39,20 @@ class OutboundFeature:
     state: FeatureState
     hosts: tuple[str, ...]
     fields: tuple[str, ...]
+    # A home-network feature: it reaches only private and link-local addresses the
+    # admin allow-listed (and its declared multicast group), while it runs; ``offline``,
+    # which is about the internet, does not hold it back. The gate opens it at run time.
+    lan_only: bool = False
 
     @property
     def switched_on(self) -> bool:
         """The admin chose it (``offline`` may still hold it back)."""
         return self.state is FeatureState.ENABLED
 
+
+# DLNA (issue 8): SSDP's multicast group, and what the server sends on the home network.
+DLNA_FEATURE = "dlna"
+SSDP_GROUP = "239.255.255.250"
 
 # What a usage report can carry: the envelope and every scope's fields (each scope only
 # when its consent counts; ``privacy.usage_report`` refuses any other field).
@@ -103,5 +111,24 @@ def declare_features(settings: OutboundSettings) -> tuple[OutboundFeature, ...]:
             state=FeatureState.NOT_AVAILABLE,
             hosts=(),
             fields=("parlour_version",),
+        ),
+        OutboundFeature(
+            name=DLNA_FEATURE,
+            description=(
+                "While the admin has the DLNA server on: SSDP announcements to the multicast"
+                " group 239.255.255.250 (time to live 2, so never past the home router), and"
+                " answers and event notifications to devices in the allow-listed home"
+                " subnets; never a public address, never a port-mapping request."
+            ),
+            state=FeatureState.DISABLED,  # the gate opens it while the DLNA server runs
+            hosts=(SSDP_GROUP,),
+            fields=(
+                "device_uuid",
+                "description_url",
+                "server_name",
+                "system_update_id",
+                "protocol_info",
+            ),
+            lan_only=True,
         ),
     )

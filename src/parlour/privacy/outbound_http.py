@@ -1,5 +1,6 @@
 """The one HTTP client in Parlour (EG-06): a POST of given bytes, for a declared outbound
-feature, to a host that feature declares, with a 10 s timeout (FT-10).
+feature, to a host that feature declares, with a 10 s timeout (FT-10); and a request to
+a device on the home network for a home-network feature (DLNA's event notifications).
 
 The name is resolved through the gate (so only that feature's host, and the addresses it
 resolves to, can be reached) and the request carries nothing but the body and the
@@ -7,16 +8,19 @@ headers HTTP needs: no User-Agent, cookies or encodings to tell anything extra.
 """
 
 import http.client
+import ipaddress
 import socket
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from parlour.privacy.egress import EgressGate, EgressRefusedError
+from parlour.privacy.egress import EgressGate, EgressRefusedError, is_local
 
 TIMEOUT_S = 10.0
 MAX_ANSWER_BYTES = 64 * 1024  # what is read of the receiver's reply, for the error text
 SENT_HEADERS = ("Host", "Content-Type", "Content-Length", "Connection")
+HOME_TIMEOUT_S = 5.0  # a device on the home network answers at once, or not at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +83,50 @@ def post(gate: EgressGate, feature: str, url: str, body: bytes) -> Delivery:
     if 200 <= answer.status < 300:
         return Delivery(True, answer.status, None)
     return Delivery(False, answer.status, f"the endpoint answered HTTP {answer.status}")
+
+
+def send_home(
+    gate: EgressGate,
+    feature: str,
+    method: str,
+    url: str,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+) -> Delivery:
+    """Send one request to a device on the home network for the home-network
+    ``feature``: ``url`` is plain http to an IP literal the gate lets ``feature`` reach
+    (or this machine); no name is looked up. Only ``headers``, Host, Content-Length and
+    Connection are sent."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        port = parts.port or 80
+    except ValueError:
+        return Delivery(False, None, "the callback is not http:// to an IP address")
+    decision = gate.decide(host)
+    if parts.scheme != "http" or not (
+        is_local(host) or (decision.allowed and decision.feature == feature)
+    ):
+        return Delivery(False, None, f"{feature} may not reach {host}")
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection = http.client.HTTPConnection(host, port, timeout=HOME_TIMEOUT_S)
+    try:
+        connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+        for name, value in headers:
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(len(body)))
+        connection.putheader("Connection", "close")
+        connection.endheaders(body)
+        answer = connection.getresponse()
+        answer.read(MAX_ANSWER_BYTES)
+    except EgressRefusedError as refused:
+        return Delivery(False, None, str(refused))
+    except (OSError, http.client.HTTPException) as error:
+        return Delivery(False, None, f"{type(error).__name__}: {error}"[:500])
+    finally:
+        connection.close()
+    if 200 <= answer.status < 300:
+        return Delivery(True, answer.status, None)
+    return Delivery(False, answer.status, f"the device answered HTTP {answer.status}")

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from parlour.domain.accounts import Viewer
-from parlour.domain.errors import InvalidInputError
+from parlour.domain.errors import ConflictError, InvalidInputError
 from parlour.domain.media import LibraryKind
 from parlour.services.scan_lock import ScanLock
 from parlour.services.viewer_cache import RecentViewers
@@ -169,5 +169,6 @@ class LibraryService:
 def _photos_library(conn: Connection, name_or_id: str) -> library_store.LibraryRow:
     library = library_store.find_library(conn, name_or_id)
     if library.kind is not LibraryKind.PHOTOS:
-        raise InvalidInputError("only a photos library has photo locations")
+        # The request is well formed; the library it names is of another kind.
+        raise ConflictError("only a photos library has photo locations")
     return library

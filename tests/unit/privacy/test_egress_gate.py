@@ -174,7 +174,13 @@ def test_p16_features_declare_hosts_and_fields_and_future_ones_cannot_be_switche
     tmp_path: Path,
 ) -> None:
     features = {f.name: f for f in declare_features(load_settings(tmp_path))}
-    assert set(features) == {"usage_reports", "metadata_lookup", "scrobbling", "update_check"}
+    assert set(features) == {
+        "usage_reports",
+        "metadata_lookup",
+        "scrobbling",
+        "update_check",
+        "dlna",
+    }
     for name in ("metadata_lookup", "scrobbling", "update_check"):
         assert features[name].state is FeatureState.NOT_AVAILABLE
         with pytest.raises(ConfigurationError):

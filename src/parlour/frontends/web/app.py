@@ -128,8 +128,9 @@ async def _keep_sessions(sessions: HlsSessions) -> None:
         await sessions.tick(open_peers)
 
 
-def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
-    """Build the ASGI app; with ``watch`` the library folders are scanned and followed."""
+def create_app(parlour: Parlour, *, watch: bool = True, dlna: bool = False) -> Starlette:
+    """Build the ASGI app; with ``watch`` the library folders are scanned and followed,
+    with ``dlna`` the DLNA server runs beside it whenever the admin has it on."""
 
     streams = LiveStreams()
 
@@ -144,6 +145,10 @@ def create_app(parlour: Parlour, *, watch: bool = True) -> Starlette:
                 upkeep.start_soon(_keep_sessions, sessions)
                 upkeep.start_soon(my_data.keep_retention, parlour.my_data)
                 upkeep.start_soon(usage_reports.keep_sending, parlour.usage_reports)
+                if dlna:
+                    from parlour.frontends.dlna.runtime import DlnaRuntime  # noqa: PLC0415
+
+                    upkeep.start_soon(DlnaRuntime(parlour).run)
                 # FF-04: which ffmpeg runs, in the log at every start (off the event loop).
                 upkeep.start_soon(
                     anyio.to_thread.run_sync, log_ffmpeg, parlour.settings.ffmpeg_path

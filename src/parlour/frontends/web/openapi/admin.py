@@ -129,6 +129,7 @@ def operations() -> dict[str, dict[str, Operation]]:
                 "Whether a photos library shows its photos' GPS positions",
                 tag,
                 answer=ref("PhotoLocations"),
+                errors=(409,),
             ),
             "put": op(
                 "Show or hide a photos library's photo locations to those who may see it"
@@ -136,6 +137,7 @@ def operations() -> dict[str, dict[str, Operation]]:
                 tag,
                 answer=ref("PhotoLocations"),
                 request=body({"show_locations": {"type": "boolean"}}, ["show_locations"]),
+                errors=(409,),
             ),
         },
         "/api/v1/admin/libraries/{library_id}/scan": {
