@@ -33,7 +33,6 @@ It prints medians over the rounds and a Markdown summary for bench/RESULTS.md.
 """
 
 import argparse
-import contextlib
 import os
 import platform
 import re
@@ -68,12 +67,13 @@ from report import (
     say,
     source_version,
     start_server,
+    stop_server,
+    wait_ready,
 )
 
 VIEWPORT = {"width": 1366, "height": 850}
 USER = ("viewer", "bench-viewer-password")
 FOLDER = "Holiday"
-READY_TIMEOUT_S = 60.0
 STEP_TIMEOUT_MS = 120_000
 PATIENCE_FRAMES = 600  # frames with End held and no new item: the list has stalled
 MAX_FRAMES = 20_000  # a bound on every in-page loop
@@ -173,30 +173,6 @@ def catalogue(data_dir: Path, film_root: Path, photo_root: Path, photos: int) ->
         app.accounts.grant(HOST, USER[0], names)
     finally:
         app.close()
-
-
-def wait_ready(server: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"server exited with {server.returncode}:\n{log.read_text()}")
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise SystemExit(f"server not ready within {READY_TIMEOUT_S:.0f} s:\n{log.read_text()}")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    """Stop the server this run started, by its PID."""
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=5)
 
 
 def session(base: str) -> tuple[list[dict[str, Any]], dict[str, str]]:

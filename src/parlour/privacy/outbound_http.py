@@ -66,9 +66,25 @@ def post(gate: EgressGate, feature: str, url: str, body: bytes) -> Delivery:
     port = parts.port or (443 if tls else 80)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection = _GatedConnection(gate, feature, parts.hostname, port, tls)
+    headers = [("Content-Type", "application/json")]
+    return _exchange(connection, "POST", target, headers, body, who="the endpoint")
+
+
+def _exchange(
+    connection: http.client.HTTPConnection,
+    method: str,
+    target: str,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+    *,
+    who: str,
+    skip_host: bool = False,
+) -> Delivery:
+    """One request on ``connection`` (then closed); a 2xx answer is delivered."""
     try:
-        connection.putrequest("POST", target, skip_accept_encoding=True)
-        connection.putheader("Content-Type", "application/json")
+        connection.putrequest(method, target, skip_host=skip_host, skip_accept_encoding=True)
+        for name, value in headers:
+            connection.putheader(name, value)
         connection.putheader("Content-Length", str(len(body)))
         connection.putheader("Connection", "close")
         connection.endheaders(body)
@@ -82,7 +98,7 @@ def post(gate: EgressGate, feature: str, url: str, body: bytes) -> Delivery:
         connection.close()
     if 200 <= answer.status < 300:
         return Delivery(True, answer.status, None)
-    return Delivery(False, answer.status, f"the endpoint answered HTTP {answer.status}")
+    return Delivery(False, answer.status, f"{who} answered HTTP {answer.status}")
 
 
 def send_home(
@@ -111,22 +127,6 @@ def send_home(
         return Delivery(False, None, f"{feature} may not reach {host}")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection = http.client.HTTPConnection(host, port, timeout=HOME_TIMEOUT_S)
-    try:
-        connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
-        for name, value in headers:
-            connection.putheader(name, value)
-        connection.putheader("Content-Length", str(len(body)))
-        connection.putheader("Connection", "close")
-        connection.endheaders(body)
-        answer = connection.getresponse()
-        answer.read(MAX_ANSWER_BYTES)
-    except EgressRefusedError as refused:
-        return Delivery(False, None, str(refused))
-    except (OSError, http.client.HTTPException) as error:
-        return Delivery(False, None, f"{type(error).__name__}: {error}"[:500])
-    finally:
-        connection.close()
-    if 200 <= answer.status < 300:
-        return Delivery(True, answer.status, None)
-    return Delivery(False, answer.status, f"the device answered HTTP {answer.status}")
+    named = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    every = [("Host", named), *headers]
+    return _exchange(connection, method, target, every, body, who="the device", skip_host=True)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import Connection
+
 from parlour.domain.accounts import Role, Viewer
 from parlour.domain.dlna import (
     DLNA_VIEWER_ID,
@@ -110,35 +112,7 @@ class DlnaService:
         an interface is required, and the allow-list defaults to the interfaces' own
         subnets. Libraries are named or given by id; unknown ones are refused."""
         viewer.require_admin()
-        return self._change(
-            viewer,
-            enabled=True,
-            libraries=libraries,
-            interfaces=interfaces,
-            allow=allow,
-            name=name,
-            port=port,
-            approval_required=approval_required,
-        )
-
-    def disable(self, viewer: Viewer) -> dict[str, Any]:
-        viewer.require_admin()
-        return self._change(viewer, enabled=False)
-
-    def _change(
-        self,
-        viewer: Viewer,
-        *,
-        enabled: bool,
-        libraries: Sequence[str] | None = None,
-        interfaces: Sequence[str] | None = None,
-        allow: Sequence[str] | None = None,
-        name: str | None = None,
-        port: int | None = None,
-        approval_required: bool | None = None,
-    ) -> dict[str, Any]:
-        old = self._load()
-        new = replace(old, enabled=enabled)
+        new = replace(self._load(), enabled=True)
         if interfaces is not None:
             chosen = tuple(dict.fromkeys(map(local_address, interfaces)))
             strangers = [str(a) for a in chosen if not is_own_address(a)]
@@ -161,15 +135,24 @@ class DlnaService:
             if libraries is not None:
                 found = [library_store.find_library(conn, lib).id for lib in libraries]
                 new = replace(new, library_ids=frozenset(found))
-            if new.enabled and not new.interfaces:
+            if not new.interfaces:
                 # Not the request's fault alone: no interface was ever chosen.
                 raise ConflictError(
                     "choose the interface to listen on (an address of this machine)"
                 )
-            dlna_store.write_config(conn, new, _now())
+            return self._store(conn, new)
+
+    def disable(self, viewer: Viewer) -> dict[str, Any]:
+        viewer.require_admin()
+        off = replace(self._load(), enabled=False)  # read before the write lock is taken
+        with self.catalogue.writing() as conn:
+            return self._store(conn, off)
+
+    def _store(self, conn: Connection, config: DlnaConfig) -> dict[str, Any]:
+        dlna_store.write_config(conn, config, _now())
         with self._lock:
-            self._remembered = None
-        return self._as_json(new)
+            self._remembered = None  # the front end sees the change at once
+        return self._as_json(config)
 
     @staticmethod
     def _as_json(config: DlnaConfig) -> dict[str, Any]:
