@@ -23,7 +23,9 @@ TRACKS = [t for t in DEMO_LIBRARY.music if t.format in ("mp3", "flac")][:3]
 ONLY_IN_MUSIC = DEMO_LIBRARY.music[-1]  # "Windowsill": no other library holds it
 assert ONLY_IN_MUSIC not in TRACKS
 # Tables that hold accounts and users' own lists, not the catalogue of any library.
-NOT_CATALOGUE = {"users", "auth_tokens", "playlists"}
+# Rows that are not of any library: accounts, and the installation's DLNA settings (one
+# row, made when the server first reads it; the shared libraries are another table).
+NOT_CATALOGUE = {"users", "auth_tokens", "playlists", "dlna_settings"}
 
 
 @dataclass
