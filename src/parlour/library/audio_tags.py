@@ -25,6 +25,9 @@ from parlour.library.probe_errors import (
     positive_int,
 )
 
+# What mutagen's parsers let escape on malformed structures, besides MutagenError.
+MALFORMED = (EOFError, struct.error, ValueError, IndexError, KeyError, TypeError, OverflowError)
+
 
 def probe_audio(path: bytes) -> AudioTags:
     """Read an audio file's tags and stream facts with mutagen; raise ProbeError if unusable."""
@@ -157,16 +160,7 @@ def read_audio(file: IO[bytes], size: int) -> AudioTags:
         audio = mutagen.File(file, easy=False)
     except mutagen.MutagenError as exc:
         raise _mutagen_failure(exc, file.name) from exc
-    except (
-        EOFError,
-        struct.error,
-        ValueError,
-        IndexError,
-        KeyError,
-        TypeError,
-        OverflowError,
-    ) as exc:
-        # mutagen's parsers let these escape on malformed structures.
+    except MALFORMED as exc:
         raise ProbeError(clip_reason(f"truncated or corrupt: {exc_message(exc)}")) from exc
     if audio is None:
         raise ProbeError("not a readable audio file: unrecognised format")

@@ -8,7 +8,6 @@ APEv2 and ASF hold text, which is synced when it is itself LRC. A tag longer tha
 """
 
 import re
-import struct
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +18,7 @@ import mutagen.id3
 import mutagen.mp4
 from mutagen._vorbis import VComment
 
+from parlour.library.audio_tags import MALFORMED
 from parlour.library.lyrics import (
     MAX_LYRICS_BYTES,
     LyricLine,
@@ -32,17 +32,7 @@ _TEXT_KEYS = frozenset({"lyrics", "unsyncedlyrics", "unsynced lyrics", "uslt", "
 _KEY_WITH_LANGUAGE = re.compile(r"^lyrics-([a-z]{2,3})$")  # ffmpeg's "lyrics-eng"
 _SYLT_MILLISECONDS = 2
 # What mutagen's parsers let escape on malformed files (as the scanner's reader knows).
-_BROKEN = (
-    mutagen.MutagenError,
-    OSError,
-    EOFError,
-    struct.error,
-    ValueError,
-    IndexError,
-    KeyError,
-    TypeError,
-    OverflowError,
-)
+_BROKEN = (mutagen.MutagenError, OSError, *MALFORMED)
 
 
 def _text_lyrics(text: str, lang: str | None = None) -> Lyrics | None:
