@@ -35,6 +35,7 @@ from parlour.storage.engine import Catalogue
 
 CONFIG_MEMORY_S = 2.0  # how long the front end's view of the configuration may lag
 MAX_USER_AGENT = 256
+MAX_REMEMBERED_DEVICES = 1024
 
 
 def _now() -> int:
@@ -67,6 +68,10 @@ class DlnaService:
         self.clock = clock
         self._lock = threading.Lock()
         self._remembered: tuple[float, DlnaConfig] | None = None
+        # Whether a device (user agent, address) is approved, for as long as the
+        # configuration is remembered: a TV asks for every byte range of a film, and
+        # each would otherwise read the device list. Forgotten on any change here.
+        self._devices: dict[tuple[str, str], tuple[float, bool]] = {}
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -152,6 +157,7 @@ class DlnaService:
         dlna_store.write_config(conn, config, _now())
         with self._lock:
             self._remembered = None  # the front end sees the change at once
+            self._devices.clear()
         return self._as_json(config)
 
     @staticmethod
@@ -192,12 +198,27 @@ class DlnaService:
         if not config.enabled or not config.admits(address):
             return False
         agent = (user_agent or "unknown")[:MAX_USER_AGENT]
+        with self._lock:
+            remembered = self._devices.get((agent, address))
+        if remembered is not None and self.clock() < remembered[0]:
+            approved = remembered[1]
+        else:
+            approved = self._seen(agent, address)
+        return approved or not config.approval_required
+
+    def _seen(self, agent: str, address: str) -> bool:
+        """Note the device as seen (last seen written at most once a minute); whether it
+        is approved."""
         with self.catalogue.reading() as conn:
             known = dlna_store.find_device(conn, agent, address)
         if known is None or _now() - known.last_seen >= 60:
             with self.catalogue.writing() as conn:
                 known = dlna_store.device_seen(conn, agent, address, _now())
-        return known.approved or not config.approval_required
+        with self._lock:
+            if len(self._devices) >= MAX_REMEMBERED_DEVICES:
+                self._devices.clear()
+            self._devices[(agent, address)] = (self.clock() + CONFIG_MEMORY_S, known.approved)
+        return known.approved
 
     # -- devices (the admin's) ----------------------------------------------------------------
 
@@ -211,9 +232,13 @@ class DlnaService:
         with self.catalogue.writing() as conn:
             if not dlna_store.set_approved(conn, device_id, approved):
                 raise NotFoundError("no such device")
+        with self._lock:
+            self._devices.clear()  # the next request sees the admin's decision
 
     def forget(self, viewer: Viewer, device_id: str) -> None:
         viewer.require_admin()
         with self.catalogue.writing() as conn:
             if not dlna_store.forget_device(conn, device_id):
                 raise NotFoundError("no such device")
+        with self._lock:
+            self._devices.clear()  # the next request sees the admin's decision
