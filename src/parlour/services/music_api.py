@@ -13,7 +13,7 @@ from typing import TypeVar
 from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.media.files import media_type
-from parlour.storage import subsonic_lists, subsonic_music, subsonic_videos
+from parlour.storage import subsonic_lists, subsonic_music, subsonic_search, subsonic_videos
 from parlour.storage.engine import Catalogue
 from parlour.storage.subsonic_lists import ALBUM_LISTS
 from parlour.storage.subsonic_music import Album, Artist, Scope, Song
@@ -202,7 +202,7 @@ class MusicApiService:
             _offset(offset)
         scope = Scope(viewer, library_id)
         with self.catalogue.reading() as conn:
-            ids = subsonic_lists.search_pages(conn, scope, words, pages)
+            ids = subsonic_search.search_pages(conn, scope, words, pages)
             artists = subsonic_music.artists_by_ids(conn, scope, ids.get("artist", []))
             albums = subsonic_music.albums_by_ids(conn, scope, ids.get("album", []))
             songs = subsonic_music.songs_by_ids(conn, scope, ids.get("song", []))

@@ -14,13 +14,9 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
-    String,
     and_,
-    bindparam,
-    column,
     func,
     select,
-    text,
 )
 
 from parlour.domain.activity import ItemKind
@@ -53,7 +49,6 @@ ALBUM_LISTS = frozenset(
         "byGenre",
     }
 )
-MAX_TERMS = 8
 
 
 def _has_genre(track_id: ColumnElement[Any], genre: str) -> ColumnElement[bool]:
@@ -208,107 +203,3 @@ def starred(conn: Connection, scope: Scope) -> tuple[list[Artist], list[Album], 
         albums_by_ids(conn, scope, ids(ItemKind.ALBUM)),
         songs_by_ids(conn, scope, ids(ItemKind.TRACK)),
     )
-
-
-# -- search ----------------------------------------------------------------------------
-
-# The full-text match drives these queries (CROSS JOIN: SQLite must not run MATCH once
-# per entry of a library). An artist is found when they are an album artist, as
-# getArtists lists them.
-_FOUND = (
-    " FROM search_fts m CROSS JOIN search_entries e ON e.entry_id = m.rowid"
-    " WHERE search_fts MATCH :q AND e.library_id IN :libs"
-    " AND (e.kind != 'artist'"
-    " OR EXISTS (SELECT 1 FROM album_artists aa WHERE aa.artist_id = e.item_id))"
-)
-# A match of at most RANKED entries is ranked (bm25, title matches weighing most) in one
-# pass for every kind; a broader one, where ranking every entry would cost more than it
-# tells (bm25 over 11,000 entries takes 6 ms here), is paged in catalogue order, each
-# page read only as far as it needs.
-RANKED = 2000
-_COUNT = text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q")
-_RANKED = (
-    text(
-        "SELECT e.kind, e.item_id, bm25(search_fts, 10.0, 3.0, 1.0) AS rank"
-        + _FOUND
-        + " ORDER BY rank, e.item_id"
-    )
-    .bindparams(bindparam("libs", expanding=True))
-    .columns(column("kind", String), column("item_id", String))
-)
-_BROAD = (
-    text(
-        "SELECT e.item_id"
-        + _FOUND
-        + " AND e.kind = :kind ORDER BY m.rowid LIMIT :limit OFFSET :offset"
-    )
-    .bindparams(bindparam("libs", expanding=True))
-    .columns(column("item_id", String))
-)
-
-
-def fts_query(words: str) -> str | None:
-    """The words as an FTS5 query of quoted prefix terms (no FTS syntax gets through),
-    or None when they hold no letter or digit."""
-    terms = ["".join(ch for ch in word if ch.isalnum()) for word in words.split()]
-    terms = [term for term in terms if term][:MAX_TERMS]
-    return " ".join(f'"{term}"*' for term in terms) if terms else None
-
-
-_KINDS = {"artist": ItemKind.ARTIST, "album": ItemKind.ALBUM, "song": ItemKind.TRACK}
-
-
-def _everything(scope: Scope, kind: str) -> Select[Any]:
-    """Every artist (who is an album artist), album or song in scope, by name."""
-    if kind == "artist":
-        ar, aa = s.artists.c, s.album_artists.c
-        return (
-            select(ar.id)
-            .where(scope.holds(ar.library_id), ar.id.in_(select(aa.artist_id)))
-            .order_by(ar.sort_name, ar.id)
-        )
-    if kind == "album":
-        al = s.albums.c
-        return select(al.id).where(scope.holds(al.library_id)).order_by(al.sort_title, al.id)
-    t = s.tracks.c
-    return select(t.id).where(scope.holds(t.library_id)).order_by(t.sort_title, t.id)
-
-
-def search_pages(
-    conn: Connection,
-    scope: Scope,
-    words: str | None,
-    pages: dict[str, tuple[int, int]],
-    ranked: int = RANKED,
-) -> dict[str, list[str]]:
-    """A page of the ids of each kind ("artist", "album", "song") that match ``words``,
-    best first (when at most ``ranked`` entries match): ``pages`` maps a kind to (count,
-    offset). Every one in scope, by name, when ``words`` is None."""
-    wanted = {kind: page for kind, page in pages.items() if page[0] > 0}
-    found: dict[str, list[str]] = {kind: [] for kind in pages}
-    if not wanted:
-        return found
-    if words is None:
-        for kind, (count, offset) in wanted.items():
-            query = _everything(scope, kind).limit(count).offset(offset)
-            found[kind] = list(conn.execute(query).scalars())
-        return found
-    match = fts_query(words)
-    if match is None:
-        return found
-    lib = s.libraries.c
-    libs = list(conn.execute(select(lib.id).where(scope.holds(lib.id))).scalars())
-    if not libs:
-        return found
-    if conn.execute(_COUNT, {"q": match}).scalar_one() <= ranked:
-        by_kind: dict[str, list[str]] = {}
-        for kind, item_id, _rank in conn.execute(_RANKED, {"q": match, "libs": libs}):
-            by_kind.setdefault(kind, []).append(item_id)
-        for kind, (count, offset) in wanted.items():
-            found[kind] = by_kind.get(_KINDS[kind].value, [])[offset : offset + count]
-        return found
-    for kind, (count, offset) in wanted.items():
-        values = {"q": match, "libs": libs, "kind": _KINDS[kind].value}
-        rows = conn.execute(_BROAD, values | {"limit": count, "offset": offset})
-        found[kind] = list(rows.scalars())
-    return found

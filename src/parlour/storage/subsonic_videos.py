@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Select, func, select
 
 from parlour.domain.accounts import Viewer
 from parlour.storage import schema as s
-from parlour.storage.subsonic_music import STATE, by_ids, state_of
+from parlour.storage.subsonic_music import STATE, by_ids, listed, state_of
 from parlour.storage.visibility import movie_visible
 
 
@@ -75,4 +75,4 @@ def videos(conn: Connection, viewer: Viewer, size: int, offset: int) -> list[Vid
 
 def videos_by_ids(conn: Connection, viewer: Viewer, ids: Sequence[str]) -> list[Video]:
     m = s.movies.c
-    return by_ids(conn, ids, lambda chunk: _video_query(viewer).where(m.id.in_(chunk)), _video)
+    return by_ids(conn, ids, _video_query(viewer).where(listed(m.id)), _video)

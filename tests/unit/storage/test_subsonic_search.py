@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from parlour.domain.accounts import HOST
 from parlour.services.application import Parlour
 from parlour.storage import schema as s
-from parlour.storage.subsonic_lists import search_pages
+from parlour.storage.subsonic_search import search_pages
 from parlour.storage.subsonic_music import Scope
 
 
@@ -40,3 +40,28 @@ def test_a_broad_search_pages_through_the_same_matches(demo_catalogue: Parlour) 
         both = search_pages(conn, scope, name, {"song": (1, 0), "album": (0, 0)}, ranked=0)
         assert len(both["song"]) == 1 and both["album"] == []
         assert search_pages(conn, scope, "!!!", {"song": (5, 0)}) == {"song": []}
+
+
+def test_ranked_pages_cut_one_order_for_every_kind(demo_catalogue: Parlour) -> None:
+    """Pages of each kind, asked together with their own offsets, are slices of the one
+    ranked order the search gives when asked for everything at once."""
+    scope = Scope(HOST)
+    with demo_catalogue.catalogue.reading() as conn:
+        ar, aa = s.artists.c, s.album_artists.c
+        name = (
+            conn.execute(
+                select(ar.name).join(s.album_artists, aa.artist_id == ar.id).order_by(ar.name)
+            )
+            .scalars()
+            .first()
+        )
+        assert name is not None
+        whole = search_pages(conn, scope, name, {k: (500, 0) for k in ("artist", "album", "song")})
+        assert whole["artist"] and whole["song"], name
+        for offset in range(0, len(whole["song"]) + 2):
+            page = search_pages(
+                conn, scope, name, {"artist": (1, 0), "album": (2, offset), "song": (3, offset)}
+            )
+            assert page["artist"] == whole["artist"][:1]
+            assert page["album"] == whole["album"][offset : offset + 2]
+            assert page["song"] == whole["song"][offset : offset + 3]
