@@ -27,6 +27,7 @@ from parlour.storage import schema as s
 from parlour.storage.browse_folders import folder, library_folders
 from parlour.storage.browse_music import album, albums, artist, artists, tracks
 from parlour.storage.browse_video import movies, season, show, shows
+from parlour.storage.fts import prefix_query, search_terms
 from parlour.storage.item_state import ViewerState
 from parlour.storage.library_store import photo_locations_shown
 from parlour.storage.listing import MAX_PAGE, ListRequest, Page, fetch_page, json_row
@@ -163,12 +164,10 @@ def _photo_location(conn: Connection, photo_id: str, library_id: str) -> dict[st
 
 
 def _fts_query(words: str) -> str:
-    """User words as an FTS5 query of quoted prefix terms: no FTS syntax gets through."""
-    terms = ["".join(ch for ch in word if ch.isalnum()) for word in words.split()]
-    terms = [term for term in terms if term][:8]
+    terms = search_terms(words)
     if not terms:
         raise InvalidInputError("search for at least one letter or digit")
-    return " ".join(f'"{term}"*' for term in terms)
+    return prefix_query(terms)
 
 
 # The full-text match drives the query: CROSS JOIN keeps SQLite from looping over a

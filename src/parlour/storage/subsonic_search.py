@@ -27,9 +27,9 @@ from sqlalchemy.sql.selectable import TextualSelect
 
 from parlour.domain.activity import ItemKind
 from parlour.storage import schema as s
+from parlour.storage.fts import MAX_TERMS, prefix_query, search_terms
 from parlour.storage.subsonic_music import Scope
 
-MAX_TERMS = 8
 RANKED = 2000
 KINDS = {"artist": ItemKind.ARTIST, "album": ItemKind.ALBUM, "song": ItemKind.TRACK}
 
@@ -95,16 +95,6 @@ def _libraries_in(scope: Scope) -> Select[Any]:
     return select(lib.id).where(scope.holds(lib.id))
 
 
-def fts_query(words: str) -> tuple[str, list[str]] | None:
-    """The words as an FTS5 query of quoted prefix terms (no FTS syntax gets through)
-    and the terms themselves; None when they hold no letter or digit."""
-    terms = ["".join(ch for ch in word if ch.isalnum()) for word in words.split()]
-    terms = [term for term in terms if term][:MAX_TERMS]
-    if not terms:
-        return None
-    return " ".join(f'"{term}"*' for term in terms), terms
-
-
 def _ascii_lower(term: str) -> str:
     """``term`` as SQLite's ``lower`` leaves it: only A-Z folded."""
     return "".join(ch.lower() if "A" <= ch <= "Z" else ch for ch in term)
@@ -145,10 +135,10 @@ def search_pages(
             query = _everything(scope, kind).limit(count).offset(offset)
             found[kind] = list(conn.execute(query).scalars())
         return found
-    fts = fts_query(words)
-    if fts is None:
+    terms = search_terms(words)
+    if not terms:
         return found
-    match, terms = fts
+    match = prefix_query(terms)
     libs = list(conn.execute(_libraries_in(scope)).scalars())
     if not libs:
         return found
