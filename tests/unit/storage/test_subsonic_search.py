@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from parlour.domain.accounts import HOST
 from parlour.services.application import Parlour
 from parlour.storage import schema as s
-from parlour.storage.subsonic_search import search_pages
 from parlour.storage.subsonic_music import Scope
+from parlour.storage.subsonic_search import search_pages
 
 
 def test_a_broad_search_pages_through_the_same_matches(demo_catalogue: Parlour) -> None:
@@ -56,9 +56,11 @@ def test_ranked_pages_cut_one_order_for_every_kind(demo_catalogue: Parlour) -> N
             .first()
         )
         assert name is not None
-        whole = search_pages(conn, scope, name, {k: (500, 0) for k in ("artist", "album", "song")})
+        whole = search_pages(
+            conn, scope, name, dict.fromkeys(("artist", "album", "song"), (500, 0))
+        )
         assert whole["artist"] and whole["song"], name
-        for offset in range(0, len(whole["song"]) + 2):
+        for offset in range(len(whole["song"]) + 2):
             page = search_pages(
                 conn, scope, name, {"artist": (1, 0), "album": (2, offset), "song": (3, offset)}
             )
