@@ -4,7 +4,9 @@ UPnP has no authentication: whoever reaches the server on the network may browse
 it shares. So it is off until an admin turns it on, and then it answers only on the
 addresses (interfaces) chosen, only devices in the allowed subnets (private networks
 only), and shows only the libraries picked for it (none by default). With approval on,
-a device the admin has not approved sees nothing.
+a device the admin has not approved sees nothing. Whether what devices play is recorded
+at all (against the device, never a person, for a few days) is the admin's choice too,
+off by default.
 """
 
 import ipaddress
@@ -20,6 +22,11 @@ MAX_NAME = 64
 # The id under which DLNA "views" the catalogue: no user has it (user ids are 32 hex
 # digits), so nothing a DLNA device does is ever attached to a person.
 DLNA_VIEWER_ID = "dlna-network"
+# Plays recorded against a device are kept this many days (the admin picks 1 to 30).
+DEFAULT_PLAY_RETENTION_DAYS = 7
+MAX_PLAY_RETENTION_DAYS = 30
+DAY_S = 86400
+MAX_USER_AGENT = 256  # a device is known by its User-Agent (this much of it) and address
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +39,8 @@ class DlnaConfig:
     allow: tuple[Network, ...] = ()  # the subnets whose devices it answers
     library_ids: frozenset[str] = field(default_factory=frozenset)  # what the network sees
     approval_required: bool = False  # new devices see nothing until an admin approves
+    record_plays: bool = False  # what devices play is recorded (against the device)
+    play_retention_days: int = DEFAULT_PLAY_RETENTION_DAYS  # how long those plays are kept
 
     def admits(self, source: str) -> bool:
         """Whether a device at ``source`` (an IP address) may be answered."""
@@ -42,6 +51,18 @@ class DlnaConfig:
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
             address = address.ipv4_mapped
         return any(address in network for network in self.allow)
+
+    def plays_kept_from(self, now: int) -> int | None:
+        """The earliest time (unix seconds) a play recorded against a device may be from
+        and still be kept; None while recording is off, when none is kept."""
+        if not self.record_plays:
+            return None
+        return now - self.play_retention_days * DAY_S
+
+
+def device_agent(user_agent: str) -> str:
+    """The name a device is known by: its User-Agent, bounded (empty: "unknown")."""
+    return (user_agent or "unknown")[:MAX_USER_AGENT]
 
 
 def lan_network(text: str) -> Network:
@@ -76,3 +97,17 @@ def friendly_name(text: str) -> str:
     if not clean or len(clean) > MAX_NAME or any(ord(ch) < 32 for ch in clean):
         raise InvalidInputError(f"the name is 1 to {MAX_NAME} printable characters")
     return clean
+
+
+def play_retention_days(value: object) -> int:
+    """How many days plays recorded against devices are kept: a whole number, 1 to 30
+    (a short retention is the point: these records are about a household's viewing)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON does not tell 7.0 from 7
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError("'play_retention_days' must be a whole number")
+    if not 1 <= value <= MAX_PLAY_RETENTION_DAYS:
+        raise InvalidInputError(
+            f"'play_retention_days' must be from 1 to {MAX_PLAY_RETENTION_DAYS}"
+        )
+    return value

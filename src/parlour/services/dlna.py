@@ -24,17 +24,19 @@ from parlour.domain.dlna import (
     Address,
     DlnaConfig,
     Network,
+    device_agent,
     friendly_name,
     lan_network,
     local_address,
+    play_retention_days,
 )
 from parlour.domain.errors import ConflictError, InvalidInputError, NotFoundError
-from parlour.storage import dlna_store, library_store
+from parlour.services.dlna_plays import DlnaPlays
+from parlour.storage import dlna_plays_store, dlna_store, library_store
 from parlour.storage.dlna_store import DlnaDevice
 from parlour.storage.engine import Catalogue
 
 CONFIG_MEMORY_S = 2.0  # how long the front end's view of the configuration may lag
-MAX_USER_AGENT = 256
 MAX_REMEMBERED_DEVICES = 1024
 
 
@@ -62,6 +64,17 @@ def home_network(address: Address) -> Network:
     return ipaddress.ip_network(f"{address}/{prefix}", strict=False)
 
 
+def _recording(
+    config: DlnaConfig, record_plays: bool | None, retention_days: int | None
+) -> DlnaConfig:
+    """The configuration with the admin's choice about plays, where one was given."""
+    if record_plays is not None:
+        config = replace(config, record_plays=record_plays)
+    if retention_days is not None:
+        config = replace(config, play_retention_days=play_retention_days(retention_days))
+    return config
+
+
 class DlnaService:
     def __init__(self, catalogue: Catalogue, clock: Callable[[], float] = time.monotonic) -> None:
         self.catalogue = catalogue
@@ -72,6 +85,8 @@ class DlnaService:
         # configuration is remembered: a TV asks for every byte range of a film, and
         # each would otherwise read the device list. Forgotten on any change here.
         self._devices: dict[tuple[str, str], tuple[float, bool]] = {}
+        # Plays from devices, recorded only when the admin chose to.
+        self.plays = DlnaPlays(catalogue, self.current)
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -112,12 +127,14 @@ class DlnaService:
         name: str | None = None,
         port: int | None = None,
         approval_required: bool | None = None,
+        record_plays: bool | None = None,
+        play_retention_days: int | None = None,
     ) -> dict[str, Any]:
         """Turn the server on (or change it while on). What is not given stays as it was;
         an interface is required, and the allow-list defaults to the interfaces' own
         subnets. Libraries are named or given by id; unknown ones are refused."""
         viewer.require_admin()
-        new = replace(self._load(), enabled=True)
+        new = _recording(replace(self._load(), enabled=True), record_plays, play_retention_days)
         if interfaces is not None:
             chosen = tuple(dict.fromkeys(map(local_address, interfaces)))
             strangers = [str(a) for a in chosen if not is_own_address(a)]
@@ -145,19 +162,40 @@ class DlnaService:
                 raise ConflictError(
                     "choose the interface to listen on (an address of this machine)"
                 )
-            return self._store(conn, new)
+            erased = self._store(conn, new)
+        return self._stored(new, erased)
 
-    def disable(self, viewer: Viewer) -> dict[str, Any]:
+    def disable(
+        self,
+        viewer: Viewer,
+        *,
+        record_plays: bool | None = None,
+        play_retention_days: int | None = None,
+    ) -> dict[str, Any]:
+        """Turn the server off. Whether plays are recorded can be chosen while it is off
+        too: turning recording off (which erases what was recorded) must always work."""
         viewer.require_admin()
         off = replace(self._load(), enabled=False)  # read before the write lock is taken
+        off = _recording(off, record_plays, play_retention_days)
         with self.catalogue.writing() as conn:
-            return self._store(conn, off)
+            erased = self._store(conn, off)
+        return self._stored(off, erased)
 
-    def _store(self, conn: Connection, config: DlnaConfig) -> dict[str, Any]:
-        dlna_store.write_config(conn, config, _now())
+    def _store(self, conn: Connection, config: DlnaConfig) -> int:
+        """Write the configuration; how many recorded plays it erased (all of them when
+        recording is turned off, the older ones when the retention is shortened)."""
+        now = _now()
+        dlna_store.write_config(conn, config, now)
+        return dlna_plays_store.purge_expired(conn, now)
+
+    def _stored(self, config: DlnaConfig, erased: int) -> dict[str, Any]:
+        """After the write: the front end sees the change at once, and erased plays are
+        gone from the write-ahead log too."""
         with self._lock:
-            self._remembered = None  # the front end sees the change at once
+            self._remembered = None
             self._devices.clear()
+        if erased:
+            self.catalogue.checkpoint()
         return self._as_json(config)
 
     @staticmethod
@@ -171,6 +209,8 @@ class DlnaService:
             "allow": [str(n) for n in config.allow],
             "library_ids": sorted(config.library_ids),
             "approval_required": config.approval_required,
+            "record_plays": config.record_plays,
+            "play_retention_days": config.play_retention_days,
         }
 
     # -- what the network may see ------------------------------------------------------------
@@ -197,7 +237,7 @@ class DlnaService:
         config = self.current()
         if not config.enabled or not config.admits(address):
             return False
-        agent = (user_agent or "unknown")[:MAX_USER_AGENT]
+        agent = device_agent(user_agent)
         with self._lock:
             remembered = self._devices.get((agent, address))
         if remembered is not None and self.clock() < remembered[0]:
@@ -236,9 +276,11 @@ class DlnaService:
             self._devices.clear()  # the next request sees the admin's decision
 
     def forget(self, viewer: Viewer, device_id: str) -> None:
+        """Forget a device, and with it every play recorded against it."""
         viewer.require_admin()
         with self.catalogue.writing() as conn:
             if not dlna_store.forget_device(conn, device_id):
                 raise NotFoundError("no such device")
         with self._lock:
             self._devices.clear()  # the next request sees the admin's decision
+        self.catalogue.checkpoint()  # its plays went with it (the foreign key cascades)

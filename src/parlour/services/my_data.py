@@ -27,6 +27,7 @@ from parlour.storage import (
     app_password_store,
     bookmark_store,
     consent_store,
+    dlna_plays_store,
     export_link_store,
     my_data_store,
     usage_report_store,
@@ -279,9 +280,10 @@ class MyDataService:
 
     def apply_retention(self) -> int:
         """Delete every play older than its user's retention limit, every expired export
-        link, every sign-in past its lifetime or idle limit (P-12) and every Subsonic salt
-        older than a day; how many plays went. The server can run it as often as it likes
-        (``parlour privacy retention``)."""
+        link, every sign-in past its lifetime or idle limit (P-12), every Subsonic salt
+        older than a day and every play recorded against a DLNA device past the admin's
+        retention; how many of users' plays went. The server can run it as often as it
+        likes (``parlour privacy retention``)."""
         now = self.clock()
         removed = 0
         with self.catalogue.writing() as conn:
@@ -295,12 +297,15 @@ class MyDataService:
             )
             # Subsonic salts only stop replays for a day; after that they are forgotten.
             app_password_store.delete_salts_until(conn, now - SALT_WINDOW_S)
+            # DLNA plays past the retention also go as plays are recorded or listed; this
+            # takes them when nobody does either for a while.
+            device_plays = dlna_plays_store.purge_expired(conn, now)
         if expired:
             log.info("removed %d expired export links", expired)
         if stale:
             log.info("removed %d expired or idle sign-ins", stale)
             self.accounts.recent_viewers.clear()
-        if removed:
+        if removed or device_plays:
             self.catalogue.checkpoint()
         return removed
 

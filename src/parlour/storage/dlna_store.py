@@ -25,6 +25,8 @@ def _config(row: Any, library_ids: frozenset[str]) -> DlnaConfig:
         allow=tuple(ipaddress.ip_network(n) for n in json.loads(row.allow)),
         library_ids=library_ids,
         approval_required=bool(row.approval_required),
+        record_plays=bool(row.record_plays),
+        play_retention_days=int(row.play_retention_days),
     )
 
 
@@ -62,6 +64,8 @@ def write_config(conn: Connection, config: DlnaConfig, now: int) -> None:
         "interfaces": json.dumps([str(a) for a in config.interfaces]),
         "allow": json.dumps([str(n) for n in config.allow]),
         "approval_required": config.approval_required,
+        "record_plays": config.record_plays,
+        "play_retention_days": config.play_retention_days,
         "updated_at": now,
     }
     table = s.dlna_settings

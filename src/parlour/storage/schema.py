@@ -561,6 +561,9 @@ dlna_settings = Table(
     Column("allow", Text, nullable=False),  # JSON list of subnets
     Column("approval_required", Boolean, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Whether plays are recorded against devices, and for how many days (migration 0011).
+    Column("record_plays", Boolean, nullable=False, default=False, server_default=false()),
+    Column("play_retention_days", Integer, nullable=False, default=7, server_default="7"),
 )
 
 # The libraries the network may browse over DLNA (none until the admin picks).
@@ -582,6 +585,21 @@ dlna_devices = Table(
     Column("last_seen", BigInteger, nullable=False),
     Column("approved", Boolean, nullable=False),
     UniqueConstraint("user_agent", "address", name="uq_dlna_devices_identity"),
+)
+
+# What DLNA devices played, when the admin chose to record it (off by default): against
+# the device, never a person, for the admin's short retention (services.dlna_plays).
+# Forgetting the device or removing the item's library takes its plays with it.
+dlna_plays = Table(
+    "dlna_plays",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _ref("device_id", "dlna_devices.id"),
+    _ref("library_id", "libraries.id"),
+    Column("item_id", ID, nullable=False),
+    Column("kind", String(8), nullable=False),  # "track" | "film" | "video" | "episode"
+    Column("title", Text, nullable=False),
+    Column("played_at", BigInteger, nullable=False, index=True),
 )
 
 # A user's own choices about their history (services.my_data). No row: the defaults.

@@ -6,6 +6,9 @@ the app admits only allowed, approved devices, and the item must still be in a s
 library. The answers carry DLNA's headers: ``contentFeatures.dlna.org`` (the res's
 protocolInfo fields), ``transferMode.dlna.org`` (Streaming for media, Interactive for
 pictures) and, for transcodes, ``TimeSeekRange.dlna.org`` (npt) in and out.
+
+A GET of a track's, film's, video's or episode's media (original or transcode) may start
+a play, recorded against the device when the admin chose to (``DlnaPlays``).
 """
 
 import re
@@ -19,9 +22,11 @@ from parlour.domain.errors import NotFoundError, PermissionDeniedError
 from parlour.frontends.dlna import protocol
 from parlour.frontends.dlna.didl import duration
 from parlour.frontends.web.stream import TranscodeResponse, file_response
+from parlour.services.application import Parlour
 from parlour.services.dlna_browse import DlnaBrowse
 from parlour.services.dlna_media import DlnaMedia
 from parlour.services.streaming import Transcode
+from parlour.storage.dlna_objects import DlnaItem
 
 _TRANSFER_MODES = frozenset({"Streaming", "Interactive", "Background"})
 _NPT = re.compile(r"\s*npt\s*=\s*([0-9:.]+)\s*-\s*([0-9:.]*)\s*(/.*)?$", re.IGNORECASE)
@@ -52,6 +57,19 @@ def _dlna_headers(request: Request, features: str, default_mode: str) -> dict[st
 def _approved(request: Request) -> None:
     if not request.scope.get("state", {}).get("dlna_approved", False):
         raise PermissionDeniedError("this device waits for the admin's approval")
+
+
+async def _note_play(request: Request, item: DlnaItem) -> None:
+    """The device fetches the item's media: a play, if it starts one (asked of memory
+    alone, so a film's range requests cost nothing) and the admin records plays."""
+    if request.method != "GET":
+        return
+    parlour: Parlour = request.app.state.parlour
+    plays = parlour.dlna.plays
+    address = request.client.host if request.client else ""
+    agent = request.headers.get("user-agent", "")
+    if plays.started(address, agent, item.item_id, item.kind):
+        await run_in_threadpool(plays.record, address, agent, item.item_id, item.kind, item.title)
 
 
 async def media(request: Request) -> Response:
@@ -92,21 +110,23 @@ async def media(request: Request) -> Response:
         answer = file_response(request, served)
         if answer.status_code in (200, 206):
             answer.headers["content-type"] = mime
+            await _note_play(request, item)
         answer.headers.update(headers)
         return answer
-    return await _transcode(request, signer, item_id, variant, mime, headers)
+    return await _transcode(request, signer, item, variant, mime, headers)
 
 
 async def _transcode(
     request: Request,
     signer: DlnaMedia,
-    item_id: str,
+    item: DlnaItem,
     variant: str,
     mime: str,
     headers: dict[str, str],
 ) -> Response:
     """An MPEG-TS or MP3 transcode, from the time the device asks for (no byte ranges:
     its length is not known until it ends)."""
+    item_id = item.item_id
     start_ms = 0
     asked = request.headers.get("timeseekrange.dlna.org")
     if asked is not None:
@@ -130,6 +150,11 @@ async def _transcode(
         transcode, _ = await run_in_threadpool(signer.video, item_id, start_ms)
     else:
         transcode = await run_in_threadpool(signer.audio, item_id, start_ms)
+    try:
+        await _note_play(request, item)
+    except BaseException:
+        await transcode.close()  # the answer that would close it is never made
+        raise
     answer = TranscodeResponse(transcode)
     answer.headers["content-type"] = mime
     answer.headers.update(headers)

@@ -1,6 +1,7 @@
 """Admin routes for the DLNA server: its configuration (turn on with interfaces, allowed
-subnets and shared libraries; turn off) and the devices that asked it for something
-(approve, or forget). The rules live in ``services.dlna``."""
+subnets and shared libraries; turn off; record plays or not), the devices that asked it
+for something (approve, or forget) and the plays recorded against them (list, erase).
+The rules live in ``services.dlna`` and ``services.dlna_plays``."""
 
 from typing import Any
 
@@ -13,8 +14,11 @@ from parlour.domain.accounts import Viewer
 from parlour.domain.errors import InvalidInputError
 from parlour.frontends.web.auth import signed_in
 from parlour.frontends.web.json import JSONResponse, json_body
+from parlour.frontends.web.params import query_int
 from parlour.services.application import Parlour
 from parlour.services.dlna import DlnaService
+from parlour.services.dlna_addresses import machine_addresses
+from parlour.services.dlna_plays import DEFAULT_LIMIT
 
 
 def _service(request: Request) -> DlnaService:
@@ -51,8 +55,17 @@ async def put_dlna(request: Request, viewer: Viewer) -> Response:
     if not isinstance(enabled, bool):
         raise InvalidInputError("'enabled' must be true or false")
     service = _service(request)
+    # Whether plays are recorded can be set on or off alike (turning it off must work).
+    record_plays = _optional(data, "record_plays", bool)
+    retention_days = _optional(data, "play_retention_days", int)
     if not enabled:
-        return JSONResponse(await run_in_threadpool(service.disable, viewer))
+
+        def disable() -> dict[str, Any]:
+            return service.disable(
+                viewer, record_plays=record_plays, play_retention_days=retention_days
+            )
+
+        return JSONResponse(await run_in_threadpool(disable))
 
     def enable() -> dict[str, Any]:
         return service.enable(
@@ -63,6 +76,8 @@ async def put_dlna(request: Request, viewer: Viewer) -> Response:
             name=_optional(data, "name", str),
             port=_optional(data, "port", int),
             approval_required=_optional(data, "approval_required", bool),
+            record_plays=record_plays,
+            play_retention_days=retention_days,
         )
 
     return JSONResponse(await run_in_threadpool(enable))
@@ -89,10 +104,31 @@ async def forget_device(request: Request, viewer: Viewer) -> Response:
     return Response(status_code=204)
 
 
+async def list_addresses(request: Request, viewer: Viewer) -> Response:
+    """This machine's addresses the admin may choose as interfaces (admin only)."""
+    found = await run_in_threadpool(machine_addresses, viewer)
+    return JSONResponse([address.as_json() for address in found])
+
+
+async def list_plays(request: Request, viewer: Viewer) -> Response:
+    limit = query_int(request, "limit", DEFAULT_LIMIT)
+    assert limit is not None
+    found = await run_in_threadpool(_service(request).plays.listed, viewer, limit)
+    return JSONResponse([play.as_json() for play in found])
+
+
+async def erase_plays(request: Request, viewer: Viewer) -> Response:
+    await run_in_threadpool(_service(request).plays.erase, viewer)
+    return Response(status_code=204)
+
+
 ROUTES = [
     Route("/api/v1/admin/dlna", signed_in(get_dlna), methods=["GET"]),
     Route("/api/v1/admin/dlna", signed_in(put_dlna), methods=["PUT"]),
+    Route("/api/v1/admin/dlna/addresses", signed_in(list_addresses), methods=["GET"]),
     Route("/api/v1/admin/dlna/devices", signed_in(list_devices), methods=["GET"]),
     Route("/api/v1/admin/dlna/devices/{device_id}", signed_in(approve_device), methods=["PUT"]),
     Route("/api/v1/admin/dlna/devices/{device_id}", signed_in(forget_device), methods=["DELETE"]),
+    Route("/api/v1/admin/dlna/plays", signed_in(list_plays), methods=["GET"]),
+    Route("/api/v1/admin/dlna/plays", signed_in(erase_plays), methods=["DELETE"]),
 ]

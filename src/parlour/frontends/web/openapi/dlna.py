@@ -1,6 +1,7 @@
-"""Operations under /api/v1/admin/dlna: the DLNA server's configuration and devices."""
+"""Operations under /api/v1/admin/dlna: the DLNA server's configuration, its devices and
+the plays recorded against them."""
 
-from parlour.frontends.web.openapi.build import Operation, body, op
+from parlour.frontends.web.openapi.build import Operation, body, limit, op
 from parlour.frontends.web.openapi.schemas import ID, TIME, Schema, obj
 
 _TEXTS: Schema = {"type": "array", "items": {"type": "string"}}
@@ -28,6 +29,12 @@ _NAME: Schema = {
     "maxLength": 64,
     "pattern": "^[^\\x00-\\x1f]*[^\\s\\x00-\\x1f][^\\x00-\\x1f]*$",
 }
+_RETENTION: Schema = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": 30,
+    "description": "Days recorded plays are kept",
+}
 _CONFIG = obj(
     {
         "enabled": {"type": "boolean"},
@@ -38,6 +45,8 @@ _CONFIG = obj(
         "allow": _TEXTS | {"description": "The subnets whose devices it answers"},
         "library_ids": _TEXTS | {"description": "The libraries the network may see"},
         "approval_required": {"type": "boolean"},
+        "record_plays": {"type": "boolean", "description": "Plays are recorded per device"},
+        "play_retention_days": _RETENTION,
     }
 )
 _DEVICE = obj(
@@ -48,6 +57,24 @@ _DEVICE = obj(
         "first_seen": TIME,
         "last_seen": TIME,
         "approved": {"type": "boolean"},
+    }
+)
+_PLAY = obj(
+    {
+        "device_id": ID,
+        "device_name": {"type": "string", "description": "The device's User-Agent"},
+        "item_id": ID,
+        "title": {"type": "string"},
+        "kind": {"type": "string", "enum": ["track", "film", "video", "episode"]},
+        "played_at": TIME,
+    }
+)
+
+_ADDRESS = obj(
+    {
+        "address": {"type": "string", "description": "An IPv4 address of this machine"},
+        "interface": {"type": "string", "description": "Its interface's name; empty if unknown"},
+        "loopback": {"type": "boolean", "description": "Reachable from this machine only"},
     }
 )
 
@@ -71,6 +98,8 @@ def operations() -> dict[str, dict[str, Operation]]:
                         "name": _NAME,
                         "port": {"type": "integer", "minimum": 1024, "maximum": 65535},
                         "approval_required": {"type": "boolean"},
+                        "record_plays": {"type": "boolean"},
+                        "play_retention_days": _RETENTION,
                     },
                     ["enabled"],
                 ),
@@ -78,8 +107,18 @@ def operations() -> dict[str, dict[str, Operation]]:
                     "UPnP has no authentication: the server answers only devices in the"
                     " allowed subnets (private networks only) and shows only the shared"
                     " libraries (none until chosen). What is not given stays as it was;"
-                    " turning it on before any interface was chosen answers 409."
+                    " turning it on before any interface was chosen answers 409. Whether"
+                    " plays are recorded (against the device, never a person; off by"
+                    " default) and for how many days can be set with it on or off;"
+                    " turning recording off erases the recorded plays."
                 ),
+            ),
+        },
+        "/api/v1/admin/dlna/addresses": {
+            "get": op(
+                "This machine's home-network addresses the server could listen on",
+                tag,
+                answer={"type": "array", "items": _ADDRESS},
             ),
         },
         "/api/v1/admin/dlna/devices": {
@@ -96,6 +135,21 @@ def operations() -> dict[str, dict[str, Operation]]:
                 status=204,
                 request=body({"approved": {"type": "boolean"}}, ["approved"]),
             ),
-            "delete": op("Forget a device", tag, status=204),
+            "delete": op("Forget a device and the plays recorded against it", tag, status=204),
+        },
+        "/api/v1/admin/dlna/plays": {
+            "get": op(
+                "Plays recorded against DLNA devices, newest first",
+                tag,
+                answer={"type": "array", "items": _PLAY},
+                params=(limit(100, 1000),),
+                description=(
+                    "Empty unless the admin records plays. A play is a device fetching a"
+                    " track's, film's, video's or episode's media (photos are not plays);"
+                    " fetches of one item by one device are one play until it has not"
+                    " fetched it for 30 minutes. Plays past the retention are deleted."
+                ),
+            ),
+            "delete": op("Erase every recorded play", tag, status=204),
         },
     }
