@@ -1,5 +1,6 @@
 // Admin: libraries (add a folder, rescan with live progress, failed files with reasons),
-// users and their library grants, every user's devices and sessions, privacy (outbound features,
+// users and their library grants, every user's devices and sessions, the DLNA server for TVs
+// (settings, the devices that asked, what they played), privacy (outbound features,
 // the instance's usage-report consents, the exact report bytes, the processing record)
 // and server facts. Sections by "?tab=" in the route; every datum comes from
 // /api/v1/admin/..., which answers 403 to anyone but an admin.
@@ -8,6 +9,7 @@
 import { clear, errorBox, h } from "../dom.js";
 import { link } from "../router.js";
 import { devicesTab } from "./admin/devices.js";
+import { dlnaTab } from "./admin/dlna.js";
 import { librariesTab } from "./admin/libraries.js";
 import { privacyTab } from "./admin/privacy.js";
 import { serverTab } from "./admin/server.js";
@@ -17,6 +19,7 @@ const TABS = [
   ["libraries", "Libraries"],
   ["users", "Users"],
   ["devices", "Devices and sessions"],
+  ["dlna", "TVs & DLNA"],
   ["privacy", "Privacy"],
   ["server", "Server"],
 ];
@@ -60,6 +63,7 @@ export async function admin({ query, main, session }) {
     libraries: () => librariesTab(section, cleanups),
     users: () => usersTab(section, session),
     devices: () => devicesTab(section),
+    dlna: () => dlnaTab(section),
     privacy: () => privacyTab(section),
     server: () => serverTab(section),
   }[chosen];

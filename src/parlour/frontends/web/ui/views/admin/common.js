@@ -37,3 +37,38 @@ export function message(node, text, kind = "ok") {
 export function problem(node, error) {
   clear(node, errorBox(error));
 }
+
+// A button that asks before it acts: it gives way to a group with a short warning, a
+// confirming button (which gets the focus) and Cancel (which gives it back). `run` is
+// awaited with both disabled; an error it throws leaves the question open to try again,
+// and once done the button comes back (unless `run` drew its place again).
+export function askFirst(start, { group, text, confirmText, run, note }) {
+  start.addEventListener("click", () => {
+    const confirm = h("button", { type: "button", class: "danger" }, confirmText);
+    const cancel = h("button", { type: "button" }, "Cancel");
+    const ask = h("div", { class: "confirm", role: "group", "aria-label": group }, h("p", { text }), confirm, cancel);
+    cancel.addEventListener("click", () => {
+      ask.replaceWith(start);
+      start.focus();
+    });
+    confirm.addEventListener("click", async () => {
+      confirm.disabled = true;
+      cancel.disabled = true;
+      try {
+        await run();
+      } catch (error) {
+        confirm.disabled = false;
+        cancel.disabled = false;
+        problem(note, error);
+        return;
+      }
+      if (ask.isConnected) {
+        ask.replaceWith(start);
+        start.focus();
+      }
+    });
+    start.replaceWith(ask);
+    confirm.focus();
+  });
+  return start;
+}
