@@ -114,6 +114,8 @@ class DlnaBrowse:
         """The page's entries in order, its items described in one query per kind (an
         item gone since the page was listed is left out)."""
         refs = [entry for entry in listing.entries if isinstance(entry, ItemRef)]
+        if not refs:  # containers only (albums, artists, genres): nothing to describe
+            return [entry for entry in listing.entries if isinstance(entry, DlnaContainer)]
         described = iter(dlna_items.describe(conn, viewer, refs, parent_id))
         items = {(item.kind, item.item_id): item for item in described}
         objects: list[DlnaObject] = []

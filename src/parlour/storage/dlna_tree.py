@@ -10,9 +10,22 @@ query applies the viewer's access rules: what it may not see is "no such object"
 """
 
 from collections.abc import Callable, Sequence
+from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from parlour.domain.accounts import Viewer
 from parlour.domain.dlna_search import SortKey
@@ -37,6 +50,37 @@ _PHOTO_VIEWS = ((o.FOLDERS, "By folder"), (o.DATES, "By date"))
 VIEW_TITLES = dict(_MUSIC_VIEWS) | dict(_PHOTO_VIEWS)
 _VIEW_KINDS = {o.ARTISTS: "music", o.ALBUMS: "music", o.GENRES: "music", o.TRACKS: "music"}
 _UNDATED = "none"
+_START = bindparam("page_start", type_=Integer)
+_COUNT = bindparam("page_count", type_=Integer)
+_CACHED_VIEWS = 256  # music views' statements kept built (viewer, library, order)
+
+
+class _Statements:
+    """The SELECTs that list a container's children in an order: a page (start and
+    count bound at execution), from a start to the end, and the count of them all; each
+    built the first time it is used."""
+
+    def __init__(
+        self, query: AnySelect, sorts: Sorts, default: Sequence[Any], sort: Sequence[SortKey]
+    ) -> None:
+        wanted: list[Any] = []
+        for key in sort:
+            for column in sorts.get(key.prop, ()):
+                wanted.append(column.desc() if key.descending else column.asc())
+        self.query = query
+        self.ordered = query.order_by(*wanted, *default)
+
+    @cached_property
+    def page(self) -> AnySelect:
+        return self.ordered.offset(_START).limit(_COUNT)
+
+    @cached_property
+    def to_end(self) -> AnySelect:
+        return self.ordered.offset(_START)
+
+    @cached_property
+    def count(self) -> AnySelect:
+        return select(func.count()).select_from(self.query.subquery())
 
 
 class _Page:
@@ -44,14 +88,7 @@ class _Page:
     device asked for."""
 
     def __init__(self, start: int, count: int, sort: Sequence[SortKey]) -> None:
-        self.start, self.count, self.sort = start, (count or None), sort
-
-    def ordered(self, query: AnySelect, sorts: Sorts, default: Sequence[Any]) -> AnySelect:
-        wanted: list[Any] = []
-        for key in self.sort:
-            for column in sorts.get(key.prop, ()):
-                wanted.append(column.desc() if key.descending else column.asc())
-        return query.order_by(*wanted, *default)
+        self.start, self.count, self.sort = start, (count or None), tuple(sort)
 
     def fetch(
         self,
@@ -61,11 +98,22 @@ class _Page:
         default: Sequence[Any],
         make: Callable[[Any], Entry],
     ) -> Listing:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
-        if self.count is not None and self.start >= total:
-            return Listing(total, [])
-        paged = self.ordered(query, sorts, default).offset(self.start).limit(self.count)
-        return Listing(total, [make(row) for row in conn.execute(paged)])
+        return self.run(conn, _Statements(query, sorts, default, self.sort), make)
+
+    def run(
+        self, conn: Connection, statements: _Statements, make: Callable[[Any], Entry]
+    ) -> Listing:
+        if self.count is None:
+            rows = conn.execute(statements.to_end, {_START.key: self.start}).all()
+        else:
+            bound = {_START.key: self.start, _COUNT.key: self.count}
+            rows = conn.execute(statements.page, bound).all()
+        if (rows or self.start == 0) and (self.count is None or len(rows) < self.count):
+            # The page reaches the end, so it tells the total (same snapshot): no count.
+            total = self.start + len(rows)
+        else:
+            total = conn.execute(statements.count).scalar() or 0
+        return Listing(total, [make(row) for row in rows])
 
     def fixed(self, entries: list[Entry]) -> Listing:
         end = None if self.count is None else self.start + self.count
@@ -92,10 +140,17 @@ def one_row(conn: Connection, query: AnySelect) -> Any:
 
 
 def _album(parent: str) -> Callable[[Any], Entry]:
-    return lambda r: DlnaContainer(
-        o.object_id(o.ALBUM, r.id), parent, r.title, o.MUSIC_ALBUM, r.artist_name,
-        None if r.year is None else str(r.year), r.cover_id,
-    )  # fmt: skip
+    prefix = o.object_id(o.ALBUM, "")
+
+    def make(row: Any) -> Entry:
+        # By position, not by name: an Albums view lists thousands of rows.
+        album_id, title, artist_name, year, cover_id = row
+        return DlnaContainer(
+            prefix + album_id, parent, title, o.MUSIC_ALBUM, artist_name,
+            None if year is None else str(year), cover_id,
+        )  # fmt: skip
+
+    return make
 
 
 def _albums_query(viewer: Viewer) -> AnySelect:
@@ -121,6 +176,39 @@ def _tracks_query(viewer: Viewer) -> AnySelect:
 
 def _track(row: Any) -> Entry:
     return ItemRef("track", row.id)
+
+
+@lru_cache(maxsize=_CACHED_VIEWS)
+def _music_view(
+    prefix: str, viewer: Viewer, library_id: str, sort: tuple[SortKey, ...]
+) -> _Statements:
+    """The statements that list a music library's Artists, Albums, Genres or All tracks,
+    built once for each viewer, library and order: a television pages through these,
+    the longest lists of the tree, again and again. They find nothing unless the
+    library is a music library the viewer may see."""
+    t, al, ar, lib = s.tracks.c, s.albums.c, s.artists.c, s.libraries.c
+    shared = exists(
+        select(lib.id).where(
+            lib.id == library_id,
+            lib.kind == _VIEW_KINDS[prefix],
+            lib.id.in_(visible_libraries(viewer)),
+        )
+    )
+    if prefix == o.ARTISTS:
+        query = select(ar.id, ar.name).where(ar.library_id == library_id, shared)
+        return _Statements(query, {"dc:title": [ar.sort_name]}, [ar.sort_name, ar.id], sort)
+    if prefix == o.ALBUMS:
+        query = _albums_query(viewer).where(al.library_id == library_id, shared)
+        return _Statements(query, _ALBUM_SORTS, _ALBUM_ORDER, sort)
+    if prefix == o.GENRES:
+        g, tg = s.genres.c, s.track_genres.c
+        with_tracks = select(tg.genre_id).join(s.tracks, t.id == tg.track_id)
+        query = select(g.id, g.name).where(
+            g.id.in_(with_tracks.where(t.library_id == library_id)), shared
+        )
+        return _Statements(query, {"dc:title": [g.name]}, [g.name, g.id], sort)
+    query = _tracks_query(viewer).where(t.library_id == library_id, shared)
+    return _Statements(query, _TRACK_SORTS, [t.sort_title, t.id], sort)
 
 
 def _folder_contents(
@@ -226,34 +314,27 @@ def children(
                     ),
                 )  # fmt: skip
             return _folder_contents(conn, viewer, _root_folders(key), object_id, page)
-        if prefix in _VIEW_KINDS or prefix in (o.FOLDERS, o.DATES):
-            _, kind = library_of(conn, viewer, key)
-            if _VIEW_KINDS.get(prefix, kind) != kind or (prefix == o.DATES and kind != "photos"):
-                raise NotFoundError("no such object")
-        if prefix == o.ARTISTS:
-            query = select(ar.id, ar.name).where(ar.library_id == key)
-            return page.fetch(
-                conn, query, {"dc:title": [ar.sort_name]}, [ar.sort_name, ar.id],
-                lambda r: DlnaContainer(
+        if prefix in _VIEW_KINDS:  # a music library's Artists, Albums, Genres, All tracks
+            makers: dict[str, Callable[[Any], Entry]] = {
+                o.ARTISTS: lambda r: DlnaContainer(
                     o.object_id(o.ARTIST, r.id), object_id, r.name, o.MUSIC_ARTIST
                 ),
-            )  # fmt: skip
-        if prefix == o.ALBUMS:
-            query = _albums_query(viewer).where(al.library_id == key)
-            return page.fetch(conn, query, _ALBUM_SORTS, _ALBUM_ORDER, _album(object_id))
-        if prefix == o.GENRES:
-            g, tg = s.genres.c, s.track_genres.c
-            with_tracks = select(tg.genre_id).join(s.tracks, t.id == tg.track_id)
-            query = select(g.id, g.name).where(g.id.in_(with_tracks.where(t.library_id == key)))
-            return page.fetch(
-                conn, query, {"dc:title": [g.name]}, [g.name, g.id],
-                lambda r: DlnaContainer(
+                o.ALBUMS: _album(object_id),
+                o.GENRES: lambda r: DlnaContainer(
                     o.object_id(o.GENRE, key, r.id), object_id, r.name, o.MUSIC_GENRE
                 ),
-            )  # fmt: skip
-        if prefix == o.TRACKS:
-            query = _tracks_query(viewer).where(t.library_id == key)
-            return page.fetch(conn, query, _TRACK_SORTS, [t.sort_title, t.id], _track)
+                o.TRACKS: _track,
+            }
+            listed = _music_view(prefix, viewer, key, page.sort)
+            listing = page.run(conn, listed, makers[prefix])
+            # Nothing listed: an empty view, or no such music library for this viewer.
+            if not listing.entries and library_of(conn, viewer, key)[1] != _VIEW_KINDS[prefix]:
+                raise NotFoundError("no such object")
+            return listing
+        if prefix in (o.FOLDERS, o.DATES):
+            _, kind = library_of(conn, viewer, key)
+            if prefix == o.DATES and kind != "photos":
+                raise NotFoundError("no such object")
         if prefix == o.FOLDERS:
             return _folder_contents(conn, viewer, _root_folders(key), object_id, page)
         if prefix == o.DATES:

@@ -15,6 +15,7 @@ MAX_BODY = 64 * 1024  # a Browse is well under 2 KiB
 ENVELOPE_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 ENCODING = "http://schemas.xmlsoap.org/soap/encoding/"
 CONTROL_NS = "urn:schemas-upnp-org:control-1-0"
+_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 _XML = {"content-type": 'text/xml; charset="utf-8"', "ext": ""}
 
 # UPnP Device Architecture 3.2.2 and ContentDirectory:1 2.4
@@ -104,12 +105,48 @@ def _envelope() -> tuple[ET.Element, ET.Element]:
     return envelope, ET.SubElement(envelope, "s:Body")
 
 
+def escape_text(text: str) -> str:
+    """Character data escaped as ElementTree escapes it: ``& < >``."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def escape_attribute(text: str) -> str:
+    """An attribute value escaped as ElementTree escapes it: also ``"``, and CR, LF and
+    tab as references, so that they survive attribute-value normalisation."""
+    text = escape_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def _argument(name: str, value: str) -> str:
+    return f"<{name}>{escape_text(value)}</{name}>" if value else f"<{name} />"
+
+
 def answer(service_type: str, action: str, values: list[tuple[str, str]]) -> Response:
-    envelope, body = _envelope()
-    reply = ET.SubElement(body, f"u:{action}Response", {"xmlns:u": service_type})
-    for name, value in values:
-        ET.SubElement(reply, name).text = value
-    return Response(ET.tostring(envelope, encoding="utf-8", xml_declaration=True), headers=_XML)
+    """The action's response envelope, written as text: a Browse result's DIDL-Lite is
+    hundreds of kilobytes, which an element tree would copy and walk again."""
+    reply = f'u:{action}Response xmlns:u="{escape_attribute(service_type)}"'
+    arguments = "".join(_argument(name, value) for name, value in values)
+    body = f"<{reply}>{arguments}</u:{action}Response>" if arguments else f"<{reply} />"
+    text = (
+        f'{_DECLARATION}<s:Envelope xmlns:s="{ENVELOPE_NS}" s:encodingStyle="{ENCODING}">'
+        f"<s:Body>{body}</s:Body></s:Envelope>"
+    )
+    # As ElementTree encodes: what UTF-8 cannot hold (a lone surrogate) as a reference.
+    return Response(text.encode("utf-8", "xmlcharrefreplace"), headers=_XML)
 
 
 def fault(error: UpnpError) -> Response:
