@@ -85,6 +85,9 @@ class DlnaService:
         # configuration is remembered: a TV asks for every byte range of a film, and
         # each would otherwise read the device list. Forgotten on any change here.
         self._devices: dict[tuple[str, str], tuple[float, bool]] = {}
+        # The SystemUpdateID of the shared libraries, as long as the configuration:
+        # every Browse answer carries it, and reading it is a transaction of its own.
+        self._update_id: tuple[float, frozenset[str], int] | None = None
         # Plays from devices, recorded only when the admin chose to.
         self.plays = DlnaPlays(catalogue, self.current)
 
@@ -93,13 +96,21 @@ class DlnaService:
     def current(self) -> DlnaConfig:
         """The configuration as the front end acts on it; changes made by another
         process (the command line) are seen within CONFIG_MEMORY_S."""
-        with self._lock:
-            if self._remembered is not None and self.clock() < self._remembered[0]:
-                return self._remembered[1]
+        remembered = self.current_in_memory()
+        if remembered is not None:
+            return remembered
         config = self._load()
         with self._lock:
             self._remembered = (self.clock() + CONFIG_MEMORY_S, config)
         return config
+
+    def current_in_memory(self) -> DlnaConfig | None:
+        """The configuration if it is remembered (no database work, so the event loop
+        may ask); None when it must be read."""
+        with self._lock:
+            if self._remembered is not None and self.clock() < self._remembered[0]:
+                return self._remembered[1]
+        return None
 
     def _load(self) -> DlnaConfig:
         with self.catalogue.reading() as conn:
@@ -194,6 +205,7 @@ class DlnaService:
         with self._lock:
             self._remembered = None
             self._devices.clear()
+            self._update_id = None
         if erased:
             self.catalogue.checkpoint()
         return self._as_json(config)
@@ -224,27 +236,49 @@ class DlnaService:
 
     def system_update_id(self, config: DlnaConfig | None = None) -> int:
         """ContentDirectory's SystemUpdateID (a ui4): it changes whenever what the network
-        sees may have changed (a scan of a shared library, a change of what is shared)."""
+        sees may have changed (a scan of a shared library, a change of what is shared).
+        Remembered for CONFIG_MEMORY_S, as the configuration is."""
         config = self.current() if config is None else config
+        with self._lock:
+            remembered = self._update_id
+        if (
+            remembered is not None
+            and self.clock() < remembered[0]
+            and remembered[1] == config.library_ids
+        ):
+            return remembered[2]
         with self.catalogue.reading() as conn:
             changed = dlna_store.last_change(conn, config.library_ids)
-        return changed % (2**32 - 1) or 1
+        update_id = changed % (2**32 - 1) or 1
+        with self._lock:
+            self._update_id = (self.clock() + CONFIG_MEMORY_S, config.library_ids, update_id)
+        return update_id
 
     def admits(self, address: str, user_agent: str) -> bool:
         """Whether a device at ``address`` that names itself ``user_agent`` may be
         answered: DLNA on, the address in the allow-list, and (when approval is
         required) the device approved. A device that asks is noted for the admin."""
+        remembered = self.admits_in_memory(address, user_agent)
+        if remembered is not None:
+            return remembered
         config = self.current()
         if not config.enabled or not config.admits(address):
             return False
-        agent = device_agent(user_agent)
+        return self._seen(device_agent(user_agent), address) or not config.approval_required
+
+    def admits_in_memory(self, address: str, user_agent: str) -> bool | None:
+        """``admits`` from what is remembered (no database work, so the event loop may
+        ask: a TV's every byte range passes here); None when it must be read."""
+        config = self.current_in_memory()
+        if config is None:
+            return None
+        if not config.enabled or not config.admits(address):
+            return False
         with self._lock:
-            remembered = self._devices.get((agent, address))
-        if remembered is not None and self.clock() < remembered[0]:
-            approved = remembered[1]
-        else:
-            approved = self._seen(agent, address)
-        return approved or not config.approval_required
+            remembered = self._devices.get((device_agent(user_agent), address))
+        if remembered is None or self.clock() >= remembered[0]:
+            return None
+        return remembered[1] or not config.approval_required
 
     def _seen(self, agent: str, address: str) -> bool:
         """Note the device as seen (last seen written at most once a minute); whether it

@@ -68,7 +68,12 @@ class DlnaGuard:
         await self.app(scope, receive, send)
 
     async def _refusal(self, scope: Scope) -> int | None:
-        config = await anyio.to_thread.run_sync(self.parlour.dlna.current)
+        # What the service remembers is asked here, on the event loop; only what must be
+        # read from the catalogue goes to a worker thread (a TV's byte ranges never do).
+        dlna = self.parlour.dlna
+        config = dlna.current_in_memory()
+        if config is None:
+            config = await anyio.to_thread.run_sync(dlna.current)
         if not config.enabled:
             return 403
         headers = dict(scope["headers"])
@@ -82,7 +87,9 @@ class DlnaGuard:
         if not config.admits(address):
             return 403
         agent = headers.get(b"user-agent", b"").decode("latin-1")
-        approved = await anyio.to_thread.run_sync(self.parlour.dlna.admits, address, agent)
+        approved = dlna.admits_in_memory(address, agent)
+        if approved is None:
+            approved = await anyio.to_thread.run_sync(dlna.admits, address, agent)
         scope.setdefault("state", {})["dlna_approved"] = approved
         return None
 
