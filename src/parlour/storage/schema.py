@@ -200,6 +200,7 @@ artists = Table(
     Column("mbid", String(36)),
     Column("added_at", BigInteger, nullable=False),
     UniqueConstraint("library_id", "name_key", name="uq_artists_library_key"),
+    Index("ix_artists_library_name", "library_id", "sort_name", "id"),  # lists by name
 )
 
 albums = Table(
@@ -219,6 +220,7 @@ albums = Table(
     _ref("cover_id", "artwork.id", nullable=True, cascade=False),
     Column("added_at", BigInteger, nullable=False),
     UniqueConstraint("library_id", "album_key", name="uq_albums_library_key"),
+    Index("ix_albums_library_title", "library_id", "sort_title", "id"),  # lists by title
 )
 
 album_artists = Table(
@@ -234,7 +236,7 @@ tracks = Table(
     "tracks",
     metadata,
     _id(),
-    _ref("library_id", "libraries.id"),
+    _ref("library_id", "libraries.id", indexed=False),
     _ref("file_id", "media_files.id", indexed=False),
     _ref("album_id", "albums.id"),
     Column("title", Text, nullable=False),
@@ -262,6 +264,7 @@ tracks = Table(
     Column("has_lyrics", Boolean, nullable=False, default=False),
     Column("added_at", BigInteger, nullable=False),
     UniqueConstraint("file_id", name="uq_tracks_file"),
+    Index("ix_tracks_library_title", "library_id", "sort_title", "id"),  # lists by title
 )
 
 track_artists = Table(
@@ -301,7 +304,7 @@ movies = Table(
     _ref("fanart_id", "artwork.id", nullable=True, cascade=False),
     Column("added_at", BigInteger, nullable=False),
     UniqueConstraint("file_id", name="uq_movies_file"),
-    Index("ix_movies_library", "library_id"),
+    Index("ix_movies_library_title", "library_id", "sort_title", "id"),  # lists by title
 )
 
 shows = Table(
