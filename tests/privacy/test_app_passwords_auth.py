@@ -170,6 +170,7 @@ def test_retention_forgets_salts_after_a_day_and_keeps_newer_ones(app: Parlour) 
     service.authenticate("dora", token=_token(secret, "new-salt"), salt="new-salt", peer=LOOPBACK)
     dora = app.accounts.list_users(HOST)[0]
     assert dora.name == "dora"
+    assert service.flush_salts() == 2  # recorded together, within a second while serving
     app.my_data.clock = lambda: now[0]
     app.my_data.apply_retention()
     with app.catalogue.reading() as conn:
@@ -338,3 +339,62 @@ def test_a_ciphertext_moved_to_another_row_does_not_open(app: Parlour) -> None:
             app.app_passwords.authenticate(
                 user, token=_token(secret, salt), salt=salt, peer=LOOPBACK
             )
+
+
+def _salts_of(app: Parlour, user: str = "dora") -> list[dict[str, int]]:
+    info = next(u for u in app.accounts.list_users(HOST) if u.name == user)
+    with app.catalogue.reading() as conn:
+        return app_password_store.exported_salts(conn, info.id)
+
+
+def test_salts_are_recorded_together_and_a_replay_is_refused_before_and_after(
+    tmp_path: Path,
+) -> None:
+    """Salts wait in memory and are recorded in batches: a replay is refused while its
+    salt waits, once it is recorded, and by the next process (closing records the last)."""
+    first = open_parlour(tmp_path / "data")
+    first.accounts.add_user(HOST, "dora", PASSWORD)
+    secret = _secret(first)
+    auth = first.app_passwords.authenticate
+    for salt in ("a1b2c3", "d4e5f6"):
+        assert auth("dora", token=_token(secret, salt), salt=salt, peer=LOOPBACK).name == "dora"
+    assert _salts_of(first) == []  # waiting, not written yet
+    with pytest.raises(SubsonicAuthError):
+        auth("dora", token=_token(secret, "a1b2c3"), salt="a1b2c3", peer=LOOPBACK)
+    assert first.app_passwords.flush_salts() == 2
+    assert len(_salts_of(first)) == 2
+    with pytest.raises(SubsonicAuthError):  # recorded, and no longer in waiting
+        auth("dora", token=_token(secret, "d4e5f6"), salt="d4e5f6", peer=LOOPBACK)
+    assert auth("dora", token=_token(secret, "0a9b8c"), salt="0a9b8c", peer=LOOPBACK)
+    first.close()  # records the salt still waiting
+
+    second = open_parlour(tmp_path / "data")
+    try:
+        assert len(_salts_of(second)) == 3
+        for salt in ("a1b2c3", "0a9b8c"):
+            with pytest.raises(SubsonicAuthError) as replayed:
+                second.app_passwords.authenticate(
+                    "dora", token=_token(secret, salt), salt=salt, peer=LOOPBACK
+                )
+            assert _code(replayed) == 40
+    finally:
+        second.close()
+
+
+def test_a_waiting_salt_of_a_revoked_app_password_is_not_recorded(app: Parlour) -> None:
+    secret = _secret(app)
+    kept = _secret(app, label="Tablet")
+    auth = app.app_passwords.authenticate
+    assert auth("dora", token=_token(secret, "5a1t0ne"), salt="5a1t0ne", peer=LOOPBACK)
+    assert auth("dora", token=_token(kept, "5a1t0two"), salt="5a1t0two", peer=LOOPBACK)
+    phone = next(
+        p
+        for p in app.app_passwords.list_for_user(
+            HOST,
+            "dora",
+        )
+        if p.label == "Phone"
+    )
+    app.app_passwords.revoke_for_user(HOST, "dora", phone.id)
+    assert app.app_passwords.flush_salts() == 2
+    assert len(_salts_of(app)) == 1  # the tablet's: the revoked phone's is not written

@@ -41,6 +41,7 @@ from parlour.domain.ids import new_id
 from parlour.privacy import addresses
 from parlour.services.accounts import AccountService
 from parlour.services.credentials import token_digest
+from parlour.services.salt_ledger import SaltLedger
 from parlour.services.viewer_cache import ViewerCache
 from parlour.storage import account_store, app_password_store
 from parlour.storage.app_password_store import AppPasswordInfo, SealedAppPassword
@@ -146,6 +147,7 @@ class AppPasswordService:
         # so a repeat costs the same for both), and forgotten with every revocation.
         self._sign_ins: ViewerCache[_SignIn] = ViewerCache()
         self._sign_ins.follow(accounts.recent_viewers)
+        self.salts = SaltLedger(catalogue, clock, SALT_WINDOW_S)
 
     # -- sealing -------------------------------------------------------------------------
 
@@ -375,17 +377,17 @@ class AppPasswordService:
     def _used(self, row: SealedAppPassword, salt_hash: str | None) -> bool:
         """Note a successful sign-in: the salt, if any (False if it was used in the last
         24 hours: a replay), and the last use, at most once a minute."""
+        if salt_hash is not None and not self.salts.admit(row.id, row.user_id, salt_hash):
+            return False
         now = self.clock()
-        touch = row.last_used_at is None or now - row.last_used_at >= _TOUCH_EVERY_S
-        if salt_hash is None and not touch:
+        if row.last_used_at is not None and now - row.last_used_at < _TOUCH_EVERY_S:
             return True
         with self.catalogue.writing() as conn:
-            if salt_hash is not None:
-                since = now - SALT_WINDOW_S
-                if not app_password_store.remember_salt(conn, row.user_id, salt_hash, now, since):
-                    return False
-            if touch:
-                app_password_store.touch(conn, row.id, now)
-        if touch:
-            self.accounts.recent_viewers.clear()  # remembered rows show the old last use
+            app_password_store.touch(conn, row.id, now)
+        self.accounts.recent_viewers.clear()  # remembered rows show the old last use
         return True
+
+    def flush_salts(self) -> int:
+        """Record the salts that signed users in lately (the server's upkeep, each
+        second, and at shutdown); how many there were."""
+        return self.salts.flush()

@@ -71,4 +71,5 @@ class Parlour:
     def close(self) -> None:
         self.watcher.stop()
         self.pool.close()
+        self.app_passwords.flush_salts()  # the last second's sign-ins (replays refused)
         self.catalogue.close()

@@ -4,6 +4,7 @@ Rows hold the secret only encrypted and as a keyed hash; this module never sees 
 clear. Reads of credentials go only to the service that checks them.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,34 +155,63 @@ def viewer_of(conn: Connection, user_id: str) -> Viewer | None:
 
 
 # Built once, with bound parameters: a music app signs in with a new salt on every
-# request, so these run on each one.
+# request, so the check runs on each one; salts are recorded in batches.
 _SALTS = s.subsonic_salts.c
-_NEW_SALT = insert(s.subsonic_salts).from_select(
-    ["user_id", "salt_hash", "seen_at"],
-    select(
-        bindparam("user", type_=String), bindparam("salt", type_=String), bindparam("now")
-    ).where(
-        ~exists().where(_SALTS.user_id == bindparam("user"), _SALTS.salt_hash == bindparam("salt"))
-    ),
+_SALT_SEEN = select(_SALTS.seen_at).where(
+    _SALTS.user_id == bindparam("user", type_=String),
+    _SALTS.salt_hash == bindparam("salt", type_=String),
+    _SALTS.seen_at > bindparam("since"),
 )
-_OLD_SALT = (
+
+
+def salt_seen(conn: Connection, user_id: str, salt_hash: str, since: int) -> bool:
+    """Whether the user signed in with this salt after ``since`` (unix seconds)."""
+    values = {"user": user_id, "salt": salt_hash, "since": since}
+    return conn.execute(_SALT_SEEN, values).first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SeenSalt:
+    app_password_id: str  # the app password that signed in with it
+    user_id: str
+    salt_hash: str
+    seen_at: int
+
+
+_A = s.app_passwords.c
+_STILL_THERE = exists().where(_A.id == bindparam("app_password"), _A.user_id == bindparam("user"))
+_SEEN_AGAIN = (
     update(s.subsonic_salts)
     .where(
         _SALTS.user_id == bindparam("user"),
         _SALTS.salt_hash == bindparam("salt"),
-        _SALTS.seen_at <= bindparam("since"),
+        _STILL_THERE,
     )
     .values(seen_at=bindparam("now"))
 )
+_SEEN_FIRST = insert(s.subsonic_salts).from_select(
+    ["user_id", "salt_hash", "seen_at"],
+    select(
+        bindparam("user", type_=String), bindparam("salt", type_=String), bindparam("now")
+    ).where(
+        _STILL_THERE,
+        ~exists().where(_SALTS.user_id == bindparam("user"), _SALTS.salt_hash == bindparam("salt")),
+    ),
+)
 
 
-def remember_salt(conn: Connection, user_id: str, salt_hash: str, now: int, since: int) -> bool:
-    """Remember a salt that signs the user in now; False if it already did after
-    ``since`` (a replay). A new salt costs one statement."""
-    values = {"user": user_id, "salt": salt_hash, "now": now, "since": since}
-    if conn.execute(_NEW_SALT, values).rowcount:
-        return True
-    return bool(conn.execute(_OLD_SALT, values).rowcount)  # seen, but long enough ago
+def record_salts(conn: Connection, salts: Sequence[SeenSalt]) -> None:
+    """Record salts that signed users in, each only while its app password still exists:
+    one revoked or erased since (and its salts with it) is not brought back."""
+    if not salts:
+        return
+    values = [
+        {"app_password": salt.app_password_id, "user": salt.user_id}
+        | {"salt": salt.salt_hash, "now": salt.seen_at}
+        for salt in salts
+    ]
+    conn.execute(_SEEN_AGAIN, values)  # a salt seen more than a day ago, seen again
+    conn.execute(_SEEN_FIRST, values)
 
 
 def delete_salts_until(conn: Connection, until: int) -> int:

@@ -6,8 +6,6 @@ lists album artists, an artist's directory holds their albums, an album's its so
 The ids are those of the ID3 methods, so a client may mix the two styles.
 """
 
-from starlette.concurrency import run_in_threadpool
-
 from parlour.domain.accounts import Viewer
 from parlour.frontends.subsonic import shapes
 from parlour.frontends.subsonic.protocol import NOT_FOUND, Params, Payload, SubsonicError
@@ -17,24 +15,24 @@ from parlour.services.application import Parlour
 
 
 @method("getIndexes")
-async def get_indexes(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    library = await library_of_folder(parlour, viewer, params)
-    changed_ms = await run_in_threadpool(parlour.music.last_change, viewer, library) * 1000
+def get_indexes(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    library = library_of_folder(parlour, viewer, params)
+    changed_ms = parlour.music.last_change(viewer, library) * 1000
     since = params.integer("ifModifiedSince", 0, 0, 2**63 - 1)
     answer: Payload = {"lastModified": changed_ms, "ignoredArticles": shapes.IGNORED_ARTICLES}
     if since and changed_ms <= since:
         return {"indexes": answer}  # nothing has changed since the client last asked
-    artists = await run_in_threadpool(parlour.music.album_artists, viewer, library)
+    artists = parlour.music.album_artists(viewer, library)
     answer["index"] = shapes.indexed(artists, shapes.artist_entry)
     return {"indexes": answer}
 
 
 @method("getMusicDirectory")
-async def get_music_directory(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+def get_music_directory(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
     item_id = params.required("id")
-    kind = await run_in_threadpool(parlour.music.kind_of, viewer, item_id)
+    kind = parlour.music.kind_of(viewer, item_id)
     if kind == "artist":
-        artist, albums = await run_in_threadpool(parlour.music.artist, viewer, item_id)
+        artist, albums = parlour.music.artist(viewer, item_id)
         directory = {
             "id": artist.id,
             "name": artist.name,
@@ -43,7 +41,7 @@ async def get_music_directory(parlour: Parlour, viewer: Viewer, params: Params) 
             "child": [shapes.album_child(album) for album in albums],
         }
     elif kind == "album":
-        album, songs = await run_in_threadpool(parlour.music.album, viewer, item_id)
+        album, songs = parlour.music.album(viewer, item_id)
         directory = {
             "id": album.id,
             "parent": album.artist_id,
@@ -58,9 +56,9 @@ async def get_music_directory(parlour: Parlour, viewer: Viewer, params: Params) 
 
 
 @method("getArtists")
-async def get_artists(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    library = await library_of_folder(parlour, viewer, params)
-    artists = await run_in_threadpool(parlour.music.album_artists, viewer, library)
+def get_artists(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    library = library_of_folder(parlour, viewer, params)
+    artists = parlour.music.album_artists(viewer, library)
     return {
         "artists": {
             "ignoredArticles": shapes.IGNORED_ARTICLES,
@@ -70,26 +68,26 @@ async def get_artists(parlour: Parlour, viewer: Viewer, params: Params) -> Paylo
 
 
 @method("getArtist")
-async def get_artist(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    artist, albums = await run_in_threadpool(parlour.music.artist, viewer, params.required("id"))
+def get_artist(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    artist, albums = parlour.music.artist(viewer, params.required("id"))
     return {"artist": shapes.artist_id3(artist) | {"album": [shapes.album_id3(a) for a in albums]}}
 
 
 @method("getAlbum")
-async def get_album(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    album, songs = await run_in_threadpool(parlour.music.album, viewer, params.required("id"))
+def get_album(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    album, songs = parlour.music.album(viewer, params.required("id"))
     return {"album": shapes.album_id3(album) | {"song": [shapes.song(s) for s in songs]}}
 
 
 @method("getSong")
-async def get_song(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    song = await run_in_threadpool(parlour.music.song, viewer, params.required("id"))
+def get_song(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    song = parlour.music.song(viewer, params.required("id"))
     return {"song": shapes.song(song)}
 
 
 @method("getGenres")
-async def get_genres(parlour: Parlour, viewer: Viewer, _params: Params) -> Payload:
-    genres = await run_in_threadpool(parlour.catalog.music_genres, viewer)
+def get_genres(parlour: Parlour, viewer: Viewer, _params: Params) -> Payload:
+    genres = parlour.catalog.music_genres(viewer)
     return {
         "genres": {
             "genre": [

@@ -1,8 +1,6 @@
 """List methods: getAlbumList and getAlbumList2 (every type), getRandomSongs,
 getSongsByGenre, getStarred and getStarred2. Each honours ``musicFolderId``."""
 
-from starlette.concurrency import run_in_threadpool
-
 from parlour.domain.accounts import Viewer
 from parlour.frontends.subsonic import shapes
 from parlour.frontends.subsonic.protocol import Params, Payload
@@ -23,7 +21,7 @@ def _required_year(params: Params, name: str) -> int:
     return params.integer(name, 0, 0, MAX_YEAR)
 
 
-async def _album_list(parlour: Parlour, viewer: Viewer, params: Params) -> list[Album]:
+def _album_list(parlour: Parlour, viewer: Viewer, params: Params) -> list[Album]:
     kind = params.required("type")
     years = None
     if kind == "byYear":
@@ -31,58 +29,50 @@ async def _album_list(parlour: Parlour, viewer: Viewer, params: Params) -> list[
     genre = params.required("genre") if kind == "byGenre" else None
     size = params.integer("size", 10, 0, MAX_LIST)
     offset = params.integer("offset", 0)
-    library = await library_of_folder(parlour, viewer, params)
-
-    def fetch() -> list[Album]:
-        return parlour.music.album_list(
-            viewer, kind, size, offset, library_id=library, years=years, genre=genre
-        )
-
-    return await run_in_threadpool(fetch)
+    library = library_of_folder(parlour, viewer, params)
+    return parlour.music.album_list(
+        viewer, kind, size, offset, library_id=library, years=years, genre=genre
+    )
 
 
 @method("getAlbumList")
-async def get_album_list(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    albums = await _album_list(parlour, viewer, params)
+def get_album_list(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    albums = _album_list(parlour, viewer, params)
     return {"albumList": {"album": [shapes.album_child(album) for album in albums]}}
 
 
 @method("getAlbumList2")
-async def get_album_list2(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    albums = await _album_list(parlour, viewer, params)
+def get_album_list2(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    albums = _album_list(parlour, viewer, params)
     return {"albumList2": {"album": [shapes.album_id3(album) for album in albums]}}
 
 
 @method("getRandomSongs")
-async def get_random_songs(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+def get_random_songs(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
     size = params.integer("size", 10, 0, MAX_LIST)
     genre = params.get("genre") or None
     from_year, to_year = _year(params, "fromYear"), _year(params, "toYear")
-    library = await library_of_folder(parlour, viewer, params)
-    songs = await run_in_threadpool(
-        lambda: parlour.music.random_songs(
-            viewer, size, library_id=library, genre=genre, from_year=from_year, to_year=to_year
-        )
+    library = library_of_folder(parlour, viewer, params)
+    songs = parlour.music.random_songs(
+        viewer, size, library_id=library, genre=genre, from_year=from_year, to_year=to_year
     )
     return {"randomSongs": {"song": [shapes.song(song) for song in songs]}}
 
 
 @method("getSongsByGenre")
-async def get_songs_by_genre(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+def get_songs_by_genre(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
     genre = params.required("genre")
     count = params.integer("count", 10, 0, MAX_LIST)
     offset = params.integer("offset", 0)
-    library = await library_of_folder(parlour, viewer, params)
-    songs = await run_in_threadpool(
-        lambda: parlour.music.songs_by_genre(viewer, genre, count, offset, library_id=library)
-    )
+    library = library_of_folder(parlour, viewer, params)
+    songs = parlour.music.songs_by_genre(viewer, genre, count, offset, library_id=library)
     return {"songsByGenre": {"song": [shapes.song(song) for song in songs]}}
 
 
 @method("getStarred")
-async def get_starred(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    library = await library_of_folder(parlour, viewer, params)
-    found = await run_in_threadpool(parlour.music.starred, viewer, library)
+def get_starred(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    library = library_of_folder(parlour, viewer, params)
+    found = parlour.music.starred(viewer, library)
     return {
         "starred": {
             "artist": [shapes.artist_entry(artist) for artist in found.artists],
@@ -93,9 +83,9 @@ async def get_starred(parlour: Parlour, viewer: Viewer, params: Params) -> Paylo
 
 
 @method("getStarred2")
-async def get_starred2(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    library = await library_of_folder(parlour, viewer, params)
-    found = await run_in_threadpool(parlour.music.starred, viewer, library)
+def get_starred2(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    library = library_of_folder(parlour, viewer, params)
+    found = parlour.music.starred(viewer, library)
     return {
         "starred2": {
             "artist": [shapes.artist_id3(artist) for artist in found.artists],

@@ -6,8 +6,6 @@ An empty query (``query=``, or ``""`` as some apps send it) answers everything, 
 page, as OpenSubsonic allows: apps use it to copy the whole catalogue.
 """
 
-from starlette.concurrency import run_in_threadpool
-
 from parlour.domain.accounts import Viewer
 from parlour.frontends.subsonic import shapes
 from parlour.frontends.subsonic.protocol import MISSING_PARAMETER, Params, Payload, SubsonicError
@@ -27,7 +25,7 @@ def _words(params: Params) -> str | None:
     return None if query.strip(' "*') == "" else query
 
 
-async def _search(parlour: Parlour, viewer: Viewer, params: Params) -> SearchResult:
+def _search(parlour: Parlour, viewer: Viewer, params: Params) -> SearchResult:
     words = _words(params)
     pages = {
         kind: (
@@ -36,15 +34,13 @@ async def _search(parlour: Parlour, viewer: Viewer, params: Params) -> SearchRes
         )
         for kind in ("artist", "album", "song")
     }
-    library = await library_of_folder(parlour, viewer, params)
-    return await run_in_threadpool(
-        lambda: parlour.music.search(viewer, words, pages, library_id=library)
-    )
+    library = library_of_folder(parlour, viewer, params)
+    return parlour.music.search(viewer, words, pages, library_id=library)
 
 
 @method("search2")
-async def search2(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    found = await _search(parlour, viewer, params)
+def search2(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    found = _search(parlour, viewer, params)
     return {
         "searchResult2": {
             "artist": [shapes.artist_entry(artist) for artist in found.artists],
@@ -55,8 +51,8 @@ async def search2(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
 
 
 @method("search3")
-async def search3(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
-    found = await _search(parlour, viewer, params)
+def search3(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+    found = _search(parlour, viewer, params)
     return {
         "searchResult3": {
             "artist": [shapes.artist_id3(artist) for artist in found.artists],

@@ -4,8 +4,6 @@ Subsonic numbers its music folders (``xs:int``) where Parlour's libraries have 1
 ids; a folder's number is the first 28 bits of its library's id, the same on every call
 and for every user, and small enough for clients that read it as a 32-bit int."""
 
-from starlette.concurrency import run_in_threadpool
-
 from parlour.domain.accounts import Role, Viewer
 from parlour.frontends.subsonic.protocol import (
     NOT_AUTHORIZED,
@@ -32,19 +30,19 @@ def folder_number(library_id: str) -> int:
     return int(library_id[:7], 16)
 
 
-async def music_libraries(parlour: Parlour, viewer: Viewer) -> list[LibraryInfo]:
+def music_libraries(parlour: Parlour, viewer: Viewer) -> list[LibraryInfo]:
     """The music libraries the viewer may see (their grants), by name."""
-    libraries = await run_in_threadpool(parlour.libraries.list_all, viewer)
+    libraries = parlour.libraries.list_all(viewer)
     return sorted((lib for lib in libraries if lib.kind == "music"), key=lambda lib: lib.name)
 
 
-async def library_of_folder(parlour: Parlour, viewer: Viewer, params: Params) -> str | None:
+def library_of_folder(parlour: Parlour, viewer: Viewer, params: Params) -> str | None:
     """The library id that ``musicFolderId`` names, or None when none is given; a folder
     the viewer may not see is not found (70), as one that does not exist."""
     raw = params.get("musicFolderId")
     if raw is None or raw == "":
         return None
-    for library in await music_libraries(parlour, viewer):
+    for library in music_libraries(parlour, viewer):
         if str(folder_number(library.id)) == raw:
             return library.id
     raise SubsonicError(NOT_FOUND, "Music folder not found")
@@ -73,25 +71,24 @@ PUBLIC["getOpenSubsonicExtensions"] = get_extensions
 
 
 @method("getMusicFolders")
-async def get_music_folders(parlour: Parlour, viewer: Viewer, _params: Params) -> Payload:
+def get_music_folders(parlour: Parlour, viewer: Viewer, _params: Params) -> Payload:
     folders = [
-        {"id": folder_number(lib.id), "name": lib.name}
-        for lib in await music_libraries(parlour, viewer)
+        {"id": folder_number(lib.id), "name": lib.name} for lib in music_libraries(parlour, viewer)
     ]
     return {"musicFolders": {"musicFolder": folders}}
 
 
 @method("getUser")
-async def get_user(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
+def get_user(parlour: Parlour, viewer: Viewer, params: Params) -> Payload:
     """A user's roles and music folders: one's own, or anyone's for an admin."""
     name = params.required("username")
-    libraries = await music_libraries(parlour, viewer)
+    libraries = music_libraries(parlour, viewer)
     if name == viewer.name:
         admin, folders = viewer.is_admin, [folder_number(lib.id) for lib in libraries]
     else:
         if not viewer.is_admin:
             raise SubsonicError(NOT_AUTHORIZED, "Only an admin may look at another user")
-        users = await run_in_threadpool(parlour.accounts.list_users, viewer)
+        users = parlour.accounts.list_users(viewer)
         user = next((u for u in users if u.name == name), None)
         if user is None:
             raise SubsonicError(NOT_FOUND, "User not found")

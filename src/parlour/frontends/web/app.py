@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from parlour.domain.accounts import Viewer
 from parlour.frontends import subsonic
+from parlour.frontends.subsonic.auth import keep_salts
 from parlour.frontends.web import (
     activity,
     admin,
@@ -144,6 +145,7 @@ def create_app(parlour: Parlour, *, watch: bool = True, dlna: bool = False) -> S
             async with anyio.create_task_group() as upkeep:
                 upkeep.start_soon(_keep_sessions, sessions)
                 upkeep.start_soon(my_data.keep_retention, parlour.my_data)
+                upkeep.start_soon(keep_salts, parlour)
                 upkeep.start_soon(usage_reports.keep_sending, parlour.usage_reports)
                 if dlna:
                     from parlour.frontends.dlna.runtime import DlnaRuntime  # noqa: PLC0415
