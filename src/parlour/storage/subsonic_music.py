@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from parlour.domain.accounts import Viewer
 from parlour.domain.errors import NotFoundError
+from parlour.storage import prepared
 from parlour.storage import schema as s
 from parlour.storage.visibility import visible_libraries
 
@@ -280,8 +281,9 @@ def by_ids(
     and in the order of ``ids``; ids it does not find are left out."""
     if not ids:
         return []
-    rows = conn.execute(statement, {"ids": json.dumps(list(ids))})
-    found = {row.id: build(row) for row in rows}
+    found = {
+        row[0]: build(row) for row in prepared.rows(conn, statement, {"ids": json.dumps(list(ids))})
+    }
     return [found[item_id] for item_id in ids if item_id in found]
 
 
@@ -349,29 +351,39 @@ def artist(conn: Connection, viewer: Viewer, artist_id: str) -> Artist:
 # -- what is inside --------------------------------------------------------------------
 
 
-def album_songs(conn: Connection, viewer: Viewer, album_id: str) -> list[Song]:
-    """An album's songs by disc and track (the album is known to be visible)."""
+@lru_cache(maxsize=_SCOPES)
+def _album_songs_of(scope: Scope) -> Select[Any]:
     t = s.tracks.c
-    query = (
-        _song_query(viewer)
-        .where(t.album_id == album_id, Scope(viewer).admits(t.library_id))
+    return (
+        _song_query(scope.viewer)
+        .where(t.album_id == bindparam("album"), scope.admits(t.library_id))
         .order_by(t.disc_no, t.track_no, t.sort_title, t.id)
     )
-    return [_song(row) for row in conn.execute(query)]
+
+
+def album_songs(conn: Connection, viewer: Viewer, album_id: str) -> list[Song]:
+    """An album's songs by disc and track (the album is known to be visible)."""
+    found = prepared.rows(conn, _album_songs_of(Scope(viewer)), {"album": album_id})
+    return [_song(row) for row in found]
+
+
+@lru_cache(maxsize=_SCOPES)
+def _artist_albums_of(scope: Scope) -> Select[Any]:
+    al, aa = s.albums.c, s.album_artists.c
+    return (
+        _album_query(scope.viewer)
+        .where(
+            al.id.in_(select(aa.album_id).where(aa.artist_id == bindparam("artist"))),
+            scope.admits(al.library_id),
+        )
+        .order_by(al.year.is_(None), al.year, al.sort_title, al.id)
+    )
 
 
 def artist_albums(conn: Connection, viewer: Viewer, artist_id: str) -> list[Album]:
     """The albums an artist is an album artist of, oldest first."""
-    al, aa = s.albums.c, s.album_artists.c
-    query = (
-        _album_query(viewer)
-        .where(
-            al.id.in_(select(aa.album_id).where(aa.artist_id == artist_id)),
-            Scope(viewer).admits(al.library_id),
-        )
-        .order_by(al.year.is_(None), al.year, al.sort_title, al.id)
-    )
-    return [_album(row) for row in conn.execute(query)]
+    found = prepared.rows(conn, _artist_albums_of(Scope(viewer)), {"artist": artist_id})
+    return [_album(row) for row in found]
 
 
 def album_artists(conn: Connection, scope: Scope) -> list[Artist]:

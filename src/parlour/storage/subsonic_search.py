@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Select, String, column, select, text
 from sqlalchemy.sql.selectable import TextualSelect
 
 from parlour.domain.activity import ItemKind
+from parlour.storage import prepared
 from parlour.storage import schema as s
 from parlour.storage.fts import MAX_TERMS, prefix_query, search_terms
 from parlour.storage.subsonic_music import Scope
@@ -139,7 +140,7 @@ def search_pages(
     if not terms:
         return found
     match = prefix_query(terms)
-    libs = list(conn.execute(_libraries_in(scope)).scalars())
+    libs = [row[0] for row in prepared.rows(conn, _libraries_in(scope), {})]
     if not libs:
         return found
     values: dict[str, Any] = {
@@ -153,7 +154,7 @@ def search_pages(
         values |= {f"{item_kind.value}_count": count, f"{item_kind.value}_offset": offset}
     values |= {f"t{n}": _ascii_lower(term) for n, term in enumerate(terms, 1)}
     by_kind: dict[str, list[tuple[Any, ...]]] = {}
-    for kind, item_id, *keys in conn.execute(_search(len(terms)), values):
+    for kind, item_id, *keys in prepared.rows(conn, _search(len(terms)), values):
         by_kind.setdefault(kind, []).append((*keys, item_id))  # sorted by keys below
     for kind in wanted:
         found[kind] = [row[-1] for row in sorted(by_kind.get(KINDS[kind].value, []))]
