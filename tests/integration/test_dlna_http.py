@@ -260,3 +260,23 @@ def test_search_within_one_library(dlna: Dlna) -> None:
 
     inside, _ = run(searched())
     assert {o.id for o in inside} == {f"p-{i}" for i in dlna.shared["photos"]}
+
+
+def test_the_root_lists_the_shared_libraries_in_the_order_asked(dlna: Dlna) -> None:
+    """The root comes from what the service read with the configuration: it pages and
+    sorts as every container does, and its metadata counts the same libraries."""
+
+    async def roots() -> tuple[list[str], list[str], list[str]]:
+        device = await device_at(dlna)
+        whole = [o.title for o in objects(await browse(device, "0", sort="+dc:title"))]
+        backwards = [o.title for o in objects(await browse(device, "0", sort="-dc:title"))]
+        paged: list[str] = []
+        for start in range(len(whole) + 1):
+            paged += [o.title for o in objects(await browse(device, "0", start=start, count=1))]
+        return whole, backwards, paged
+
+    whole, backwards, paged = run(roots())
+    assert sorted(whole) == sorted(SHARED) and len(whole) >= 2
+    assert whole == sorted(whole) and backwards == whole[::-1]
+    assert paged == whole
+    assert int(metadata(dlna, "0").child_count) == len(whole)

@@ -32,7 +32,8 @@ from parlour.domain.dlna import (
 )
 from parlour.domain.errors import ConflictError, InvalidInputError, NotFoundError
 from parlour.services.dlna_plays import DlnaPlays
-from parlour.storage import dlna_plays_store, dlna_store, library_store
+from parlour.storage import dlna_plays_store, dlna_store, dlna_tree, library_store
+from parlour.storage.dlna_objects import ROOT, DlnaContainer
 from parlour.storage.dlna_store import DlnaDevice
 from parlour.storage.engine import Catalogue
 
@@ -80,7 +81,10 @@ class DlnaService:
         self.catalogue = catalogue
         self.clock = clock
         self._lock = threading.Lock()
-        self._remembered: tuple[float, DlnaConfig] | None = None
+        # The configuration, and the root it gives the tree (the shared libraries, by
+        # name): every device starts its browsing there, and it changes with what is
+        # shared, so it is read with the configuration rather than on every Browse.
+        self._remembered: tuple[float, DlnaConfig, tuple[DlnaContainer, ...]] | None = None
         # Whether a device (user agent, address) is approved, for as long as the
         # configuration is remembered: a TV asks for every byte range of a film, and
         # each would otherwise read the device list. Forgotten on any change here.
@@ -100,9 +104,20 @@ class DlnaService:
         if remembered is not None:
             return remembered
         config = self._load()
+        with self.catalogue.reading() as conn:
+            viewer = self.network_viewer(config)
+            root = tuple(dlna_tree.children(conn, viewer, ROOT, 0, 0).entries)
+        shared = tuple(entry for entry in root if isinstance(entry, DlnaContainer))
         with self._lock:
-            self._remembered = (self.clock() + CONFIG_MEMORY_S, config)
+            self._remembered = (self.clock() + CONFIG_MEMORY_S, config, shared)
         return config
+
+    def shared_libraries(self) -> tuple[DlnaContainer, ...]:
+        """The root's children: the libraries the network may see, by name, as read with
+        the configuration (a library renamed or shared shows within CONFIG_MEMORY_S)."""
+        self.current()
+        with self._lock:
+            return () if self._remembered is None else self._remembered[2]
 
     def current_in_memory(self) -> DlnaConfig | None:
         """The configuration if it is remembered (no database work, so the event loop

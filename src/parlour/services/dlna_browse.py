@@ -49,15 +49,18 @@ class DlnaBrowse:
         count = min(count or MAX_PAGE, MAX_PAGE)
         if object_id != o.ROOT and not approved:
             raise NotFoundError("no such object")
+        if object_id == o.ROOT:  # read with the configuration: no catalogue work
+            if metadata:
+                shared = len(self.dlna.shared_libraries()) if approved else 0
+                root = DlnaContainer(o.ROOT, "-1", config.friendly_name, child_count=shared)
+                return BrowseResult([root], 1, update_id)
+            if not approved:
+                return BrowseResult([], 0, update_id)
+            return self._root(start, count, sort, update_id)
         with self.catalogue.reading() as conn:
             if metadata:
                 found: DlnaObject
-                if object_id == o.ROOT:
-                    shared = 0
-                    if approved:
-                        shared = dlna_tree.children(conn, viewer, o.ROOT, 0, 1).total
-                    found = DlnaContainer(o.ROOT, "-1", config.friendly_name, child_count=shared)
-                elif (ref := dlna_meta.item_ref(object_id)) is not None:
+                if (ref := dlna_meta.item_ref(object_id)) is not None:
                     items = dlna_items.describe(conn, viewer, [ref])
                     if not items:
                         raise NotFoundError("no such object")
@@ -65,8 +68,6 @@ class DlnaBrowse:
                 else:
                     found = dlna_meta.container(conn, viewer, object_id)
                 return BrowseResult([found], 1, update_id)
-            if not approved:
-                return BrowseResult([], 0, update_id)
             if dlna_meta.item_ref(object_id) is not None:
                 raise NotFoundError("an item has no children")
             listing = dlna_tree.children(conn, viewer, object_id, start, count, sort)
@@ -106,6 +107,17 @@ class DlnaBrowse:
             return BrowseResult(
                 self._objects(conn, viewer, listing, None), listing.total, update_id
             )
+
+    def _root(
+        self, start: int, count: int, sort: Sequence[SortKey], update_id: int
+    ) -> BrowseResult:
+        """The root's children, from what the service read with the configuration, in
+        the order asked for: by title (the only order the root has), else by name."""
+        shared = list(self.dlna.shared_libraries())  # by name, then id
+        title = next((key for key in sort if key.prop == "dc:title"), None)
+        if title is not None and title.descending:
+            shared.sort(key=lambda library: library.title, reverse=True)  # stable: id order
+        return BrowseResult(list(shared[start : start + count]), len(shared), update_id)
 
     @staticmethod
     def _objects(

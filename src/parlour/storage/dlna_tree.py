@@ -179,6 +179,15 @@ def _track(row: Any) -> Entry:
 
 
 @lru_cache(maxsize=_CACHED_VIEWS)
+def _libraries(viewer: Viewer, sort: tuple[SortKey, ...]) -> _Statements:
+    """The statements that list the root: the libraries the viewer may see (built once
+    for each viewer and order: every device starts from here)."""
+    lib = s.libraries.c
+    query = select(lib.id, lib.name).where(lib.id.in_(visible_libraries(viewer)))
+    return _Statements(query, {"dc:title": [lib.name]}, [lib.name, lib.id], sort)
+
+
+@lru_cache(maxsize=_CACHED_VIEWS)
 def _music_view(
     prefix: str, viewer: Viewer, library_id: str, sort: tuple[SortKey, ...]
 ) -> _Statements:
@@ -280,10 +289,8 @@ def children(
     )  # fmt: skip
     visible = visible_libraries(viewer)
     if object_id == o.ROOT:
-        lib = s.libraries.c
-        query = select(lib.id, lib.name).where(lib.id.in_(visible))
-        return page.fetch(
-            conn, query, {"dc:title": [lib.name]}, [lib.name, lib.id],
+        return page.run(
+            conn, _libraries(viewer, page.sort),
             lambda r: DlnaContainer(o.object_id(o.LIBRARY, r.id), o.ROOT, r.name),
         )  # fmt: skip
     if len(parts) == 1:
