@@ -29,7 +29,7 @@ from parlour.domain.accounts import HOST
 from parlour.frontends.dlna.description import DESCRIPTION_PATH
 from parlour.settings import load_settings
 from report import HOSTNAME, check_load, free_port, say, say_provenance, serving
-from timing import CASE_BUDGET_S, WARMUP, Timing, ms, percentile
+from timing import CASE_BUDGET_S, WARMUP, Timing, cells, percentile, ratio_text
 
 DEFAULT_TRACKS = 15000  # ten tracks an album: 1,500 albums
 PAGE = 100
@@ -217,13 +217,7 @@ def measure(sides: Sequence[Side], albums: int, n: int) -> None:
 
 
 def ratio(parlour: Timing, other: Timing) -> str:
-    value = parlour.median_ms / other.median_ms
-    verdict = "meets target" if value <= TARGET_RATIO else "MISSES target"
-    return f"{value:.2f} ({verdict})"
-
-
-def cells(timing: Timing) -> str:
-    return f"{ms(timing.median_ms)} | {ms(timing.p95_ms)}{timing.note()}"
+    return ratio_text(parlour, other, TARGET_RATIO, 2)
 
 
 def report_table(parlour: Side, other: Side | str) -> None:

@@ -20,11 +20,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from report import HOSTNAME, free_port, say
+from report import HOSTNAME, free_port, say, stop_server
 
 IN_PRIVATE_NETWORK = "--in-private-network"  # added by the re-run inside the namespace
 SCAN_TIMEOUT_S = 600.0
-STOP_TIMEOUT_S = 15.0
 POLL_S = 0.1
 DESCRIPTION_PATH = "/rootDesc.xml"
 # <linux/sockios.h> and <net/if.h>: read and set an interface's flags by name.
@@ -146,17 +145,7 @@ class MiniDlna:
 
     def stop(self) -> int | None:
         """Stop the minidlnad we started, by its PID; its exit code."""
-        child = self.child
-        if child is None:
-            return None
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait(timeout=5)
-        return child.returncode
+        return None if self.child is None else stop_server(self.child)
 
     def __exit__(
         self,

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -122,16 +123,19 @@ def wait_ready(server: subprocess.Popen[bytes], base: str, log: Path) -> float:
     raise SystemExit(f"server not ready within {READY_TIMEOUT_S:.0f} s:\n{log.read_text()}")
 
 
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    """Stop the server we started, by its PID."""
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=5)
+STOP_TIMEOUT_S = 15.0
+
+
+def stop_server(server: subprocess.Popen[Any]) -> int | None:
+    """Stop a server we started, by its PID (a kill if it will not stop); its exit code."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+    return server.returncode
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ from parlour.settings import load_settings
 from report import HOSTNAME, check_load, say, say_provenance, serving
 from subsonic_client import SubsonicClient, password_auth, token_auth
 from supysonic import Install, Supysonic, find
-from timing import CASE_BUDGET_S, WARMUP, Timing, ms, timed
+from timing import CASE_BUDGET_S, WARMUP, Timing, cells, ms, ratio_text, timed
 
 APP_LABEL = "bench"
 ALBUM_PAGE = 500
@@ -174,13 +174,7 @@ def supysonic_side(
 
 
 def ratio(parlour: Timing, other: Timing) -> str:
-    value = parlour.median_ms / other.median_ms
-    verdict = "meets target" if value <= TARGET_RATIO else "MISSES target"
-    return f"{value:.3f} ({verdict})"
-
-
-def timing_cells(timing: Timing) -> str:
-    return f"{ms(timing.median_ms)} | {ms(timing.p95_ms)}{timing.note()}"
+    return ratio_text(parlour, other, TARGET_RATIO, 3)
 
 
 def report_cases(parlour: Side, other: Side | str) -> None:
@@ -216,12 +210,12 @@ def report_table(parlour: Side, other: Side | str) -> None:
         mine = parlour.timings[case]
         if isinstance(other, Side):
             theirs = other.timings[case]
-            versus = timing_cells(theirs) + " | "
+            versus = cells(theirs) + " | "
             versus += "" if case in FLOORS else ratio(mine, theirs)
             held = f"{parlour.held[case]}; {other.held[case]}" if parlour.held[case] else ""
         else:
             versus, held = f"{other} | | ", parlour.held[case]
-        say(f"| {name} | {timing_cells(mine)} | {versus} | {held} |")
+        say(f"| {name} | {cells(mine)} | {versus} | {held} |")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

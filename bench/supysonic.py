@@ -28,7 +28,7 @@ from typing import Any, Self
 
 import httpx
 
-from report import HOSTNAME, free_port, say
+from report import HOSTNAME, free_port, say, stop_server
 from subsonic_client import SubsonicClient, password_auth, token_auth
 
 USER = ("bench", "bench-supysonic-password")
@@ -37,7 +37,6 @@ PROBE_TIMEOUT_S = 60.0
 CLI_TIMEOUT_S = 60.0  # user add, folder add
 SCAN_TIMEOUT_S = 1200.0  # Supysonic reads every tag through mediafile, one file at a time
 READY_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 15.0
 # Tried in this order; waitress first: gunicorn's default sync worker closes the connection
 # after each response, which would time a TCP handshake per request instead of keep-alive.
 WSGI_SERVERS = ("waitress", "gunicorn", "gevent")
@@ -268,17 +267,7 @@ class Supysonic:
 
     def stop(self) -> int | None:
         """Stop the server we started, by its PID; its exit code."""
-        server = self.server
-        if server is None:
-            return None
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=5)
-        return server.returncode
+        return None if self.server is None else stop_server(self.server)
 
     # --- requests --------------------------------------------------------------------------
 

@@ -52,3 +52,15 @@ def timed(call: Callable[[int], object], requests: int) -> Timing:
         if end - budget_start > CASE_BUDGET_S:
             break
     return Timing(statistics.median(samples), percentile(samples, 0.95), len(samples), requests)
+
+
+def ratio_text(parlour: Timing, other: Timing, target: float, digits: int) -> str:
+    """Parlour's median over the other side's, and whether it is within ``target``."""
+    value = parlour.median_ms / other.median_ms
+    verdict = "meets target" if value <= target else "MISSES target"
+    return f"{value:.{digits}f} ({verdict})"
+
+
+def cells(timing: Timing) -> str:
+    """A side's median and p95 cells of a results table."""
+    return f"{ms(timing.median_ms)} | {ms(timing.p95_ms)}{timing.note()}"

@@ -5,7 +5,7 @@
 
 import { api } from "../../api.js";
 import { clear, h, when } from "../../dom.js";
-import { message, problem, table } from "./common.js";
+import { askFirst, message, problem, table } from "./common.js";
 
 // A session is a sign-in without a device name: a browser's, or an app's that gave none
 // (nothing else about it is kept, so nothing else can be said).
@@ -30,35 +30,15 @@ export async function devicesTab(section) {
       { type: "button", class: "danger", "aria-label": `Sign out ${what} of ${who}` },
       "Sign out",
     );
-    start.addEventListener("click", () => {
-      const confirm = h("button", { type: "button", class: "danger" }, "Sign out now");
-      const cancel = h("button", { type: "button" }, "Cancel");
-      const ask = h(
-        "div",
-        { class: "confirm", role: "group", "aria-label": `Confirm signing out ${what} of ${who}` },
-        h("p", {
-          text: signIn.current
-            ? "This is the session you are using: you will be signed out of this browser."
-            : `${who} must sign in again on it.`,
-        }),
-        confirm,
-        cancel,
-      );
-      cancel.addEventListener("click", () => {
-        ask.replaceWith(start);
-        start.focus();
-      });
-      confirm.addEventListener("click", async () => {
-        confirm.disabled = true;
-        cancel.disabled = true;
-        try {
-          await api(`/api/v1/admin/sessions/${encodeURIComponent(signIn.id)}`, { method: "DELETE" });
-        } catch (error) {
-          confirm.disabled = false;
-          cancel.disabled = false;
-          problem(note, error);
-          return;
-        }
+    askFirst(start, {
+      group: `Confirm signing out ${what} of ${who}`,
+      text: signIn.current
+        ? "This is the session you are using: you will be signed out of this browser."
+        : `${who} must sign in again on it.`,
+      confirmText: "Sign out now",
+      note,
+      run: async () => {
+        await api(`/api/v1/admin/sessions/${encodeURIComponent(signIn.id)}`, { method: "DELETE" });
         if (signIn.current) {
           // Our own cookie is dead now: the app goes back to its sign-in page.
           window.dispatchEvent(new CustomEvent("parlour:signed-out"));
@@ -66,9 +46,7 @@ export async function devicesTab(section) {
         }
         message(note, `${what} of ${who} signed out.`);
         await refresh().catch((error) => problem(note, error));
-      });
-      start.replaceWith(ask);
-      confirm.focus();
+      },
     });
     return start;
   }

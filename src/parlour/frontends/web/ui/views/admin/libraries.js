@@ -2,7 +2,7 @@
 
 import { api } from "../../api.js";
 import { clear, h, when } from "../../dom.js";
-import { message, problem, table } from "./common.js";
+import { askFirst, message, problem, table } from "./common.js";
 
 const KINDS = [
   ["music", "Music"],
@@ -166,33 +166,16 @@ export async function librariesTab(section, cleanups) {
 
   function removeButton(library) {
     const remove = h("button", { type: "button", class: "danger", "aria-label": `Remove ${library.name}` }, "Remove");
-    remove.addEventListener("click", () => {
-      const confirm = h("button", { type: "button", class: "danger" }, `Remove ${library.name} from the catalogue`);
-      const cancel = h("button", { type: "button" }, "Cancel");
-      const ask = h(
-        "div",
-        { class: "confirm", role: "group", "aria-label": `Confirm removing ${library.name}` },
-        h("p", { text: "Its folders and files stay on disk; what users recorded about its items goes." }),
-        confirm,
-        cancel,
-      );
-      cancel.addEventListener("click", () => {
-        ask.replaceWith(remove);
-        remove.focus();
-      });
-      confirm.addEventListener("click", async () => {
-        confirm.disabled = true;
-        try {
-          await api(`/api/v1/admin/libraries/${encodeURIComponent(library.id)}`, { method: "DELETE" });
-          await refresh();
-          message(note, `${library.name} removed; its files were not touched.`);
-        } catch (error) {
-          confirm.disabled = false;
-          problem(note, error);
-        }
-      });
-      remove.replaceWith(ask);
-      confirm.focus();
+    askFirst(remove, {
+      group: `Confirm removing ${library.name}`,
+      text: "Its folders and files stay on disk; what users recorded about its items goes.",
+      confirmText: `Remove ${library.name} from the catalogue`,
+      note,
+      run: async () => {
+        await api(`/api/v1/admin/libraries/${encodeURIComponent(library.id)}`, { method: "DELETE" });
+        await refresh();
+        message(note, `${library.name} removed; its files were not touched.`);
+      },
     });
     return remove;
   }
