@@ -1,5 +1,6 @@
 """The running application as the front ends receive it: settings and the services."""
 
+import logging
 from dataclasses import dataclass, field
 
 from parlour.library.pool import ProbePool
@@ -27,6 +28,8 @@ from parlour.services.usage_reports import UsageReports
 from parlour.services.watching import LibraryWatcher
 from parlour.settings import Settings
 from parlour.storage.engine import Catalogue
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -71,5 +74,8 @@ class Parlour:
     def close(self) -> None:
         self.watcher.stop()
         self.pool.close()
-        self.app_passwords.flush_salts()  # the last second's sign-ins (replays refused)
+        try:
+            self.app_passwords.flush_salts()  # the last second's sign-ins
+        except Exception:  # the catalogue is closed all the same
+            log.exception("recording the last Subsonic salts failed")
         self.catalogue.close()
