@@ -6,6 +6,8 @@ What the sandbox allows: UDP port 1900 on 127.0.0.1 and multicast on the loopbac
 interface (239.255.255.250 joined on 127.0.0.1, multicast loop on), so searches are sent
 both unicast to 127.0.0.1:1900 and to the group, and async-upnp-client's own search runs
 too. Other sources are other loopback addresses (127.0.0.2 to .4 allowed, .9 not).
+The server also runs on ::1; Linux's lo has no IPv6 multicast (and the tests may not
+change the machine's interfaces), so over IPv6 searches go unicast to [::1]:1900 only.
 The test process's outbound gate is opened for DLNA, as the server's is, so that its
 control-point sockets may reach the group.
 """
@@ -44,8 +46,8 @@ class Dlna:
 
 
 def _prepare(data: Path, films: Path, *, dlna_port: int | None) -> str:
-    """A catalogue with a Films library; DLNA on for 127.0.0.0/29 when a port is given.
-    The device's UUID."""
+    """A catalogue with a Films library; DLNA on 127.0.0.1 and ::1, for 127.0.0.0/29 and
+    ::1, when a port is given. The device's UUID."""
     films.mkdir(parents=True, exist_ok=True)
     app = open_parlour(data)
     try:
@@ -53,8 +55,8 @@ def _prepare(data: Path, films: Path, *, dlna_port: int | None) -> str:
         if dlna_port is not None:
             app.dlna.enable(
                 HOST,
-                interfaces=["127.0.0.1"],
-                allow=["127.0.0.0/29"],
+                interfaces=["127.0.0.1", "::1"],
+                allow=["127.0.0.0/29", "::1/128"],
                 libraries=["Films"],
                 port=dlna_port,
             )
@@ -242,3 +244,19 @@ def test_async_upnp_client_finds_the_server_on_loopback(dlna: Dlna) -> None:
     assert [(h["ST"], h["LOCATION"]) for h in mine] == [
         (DEVICE_TYPE, f"http://127.0.0.1:{dlna.port}/dlna/description.xml")
     ]
+
+
+def test_an_m_search_to_ipv6_loopback_gets_bracketed_answers(dlna: Dlna) -> None:
+    """SSDP on the IPv6 interface: bound to ::1 and to ff02::c (scoped to lo), never the
+    wildcard; a unicast search is answered with the address in brackets."""
+    bound = _ssdp_sockets(dlna.server.process.pid)
+    assert {"::1:1900", "ff02::c:1900"} <= set(bound) and "::" not in {b[:-5] for b in bound}
+    location = f"http://[::1]:{dlna.port}/dlna/description.xml"
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as control:
+        control.bind(("::1", 0))
+        control.settimeout(0.2)
+        control.sendto(_search("ssdp:all"), ("::1", 1900))
+        answers = _mine(_drain(control, QUIET_S), dlna.uuid)
+    assert len(answers) == 6 and {a["LOCATION"] for a in answers} == {location}
+    description = httpx.get(location, timeout=10)
+    assert description.status_code == 200 and dlna.uuid in description.text

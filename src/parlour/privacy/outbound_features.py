@@ -50,9 +50,11 @@ class OutboundFeature:
         return self.state is FeatureState.ENABLED
 
 
-# DLNA (issue 8): SSDP's multicast group, and what the server sends on the home network.
+# DLNA (issue 8): SSDP's multicast groups (IPv4, and IPv6's link-local scope), and what
+# the server sends on the home network.
 DLNA_FEATURE = "dlna"
 SSDP_GROUP = "239.255.255.250"
+SSDP_GROUP_V6 = "ff02::c"
 
 # What a usage report can carry: the envelope and every scope's fields (each scope only
 # when its consent counts; ``privacy.usage_report`` refuses any other field).
@@ -116,12 +118,14 @@ def declare_features(settings: OutboundSettings) -> tuple[OutboundFeature, ...]:
             name=DLNA_FEATURE,
             description=(
                 "While the admin has the DLNA server on: SSDP announcements to the multicast"
-                " group 239.255.255.250 (time to live 2, so never past the home router), and"
-                " answers and event notifications to devices in the allow-listed home"
-                " subnets; never a public address, never a port-mapping request."
+                " group 239.255.255.250 (time to live 2, so never past the home router) and,"
+                " on IPv6 interfaces, to the link-local group ff02::c (hop limit 2, never"
+                " routed), and answers and event notifications to devices in the"
+                " allow-listed home subnets; never a public address, never a port-mapping"
+                " request."
             ),
             state=FeatureState.DISABLED,  # the gate opens it while the DLNA server runs
-            hosts=(SSDP_GROUP,),
+            hosts=(SSDP_GROUP, SSDP_GROUP_V6),
             fields=(
                 "device_uuid",
                 "description_url",

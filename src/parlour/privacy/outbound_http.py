@@ -101,6 +101,13 @@ def _exchange(
     return Delivery(False, answer.status, f"{who} answered HTTP {answer.status}")
 
 
+def host_header(host: str, port: int) -> str:
+    """The Host header for an IP literal: IPv6 in brackets and without its zone (a
+    link-local zone names this machine's interface, nothing the other end knows)."""
+    bare = host.split("%", 1)[0]
+    return f"[{bare}]:{port}" if ":" in bare else f"{bare}:{port}"
+
+
 def send_home(
     gate: EgressGate,
     feature: str,
@@ -127,6 +134,5 @@ def send_home(
         return Delivery(False, None, f"{feature} may not reach {host}")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection = http.client.HTTPConnection(host, port, timeout=HOME_TIMEOUT_S)
-    named = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    every = [("Host", named), *headers]
+    every = [("Host", host_header(host, port)), *headers]
     return _exchange(connection, method, target, every, body, who="the device", skip_host=True)

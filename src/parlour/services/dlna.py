@@ -45,12 +45,23 @@ def _now() -> int:
     return int(time.time())
 
 
+def socket_address(address: Address, port: int) -> tuple[str, int] | tuple[str, int, int, int]:
+    """What a socket binds to for ``address``: an IPv6 address's zone goes in the scope
+    id (Python's bind reads no zone from the text; a link-local address needs it).
+    Raises OSError for a zone that names no interface."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return (str(address), port)
+    zone = address.scope_id or ""
+    index = int(zone) if zone.isdigit() else socket.if_nametoindex(zone) if zone else 0
+    return (str(address).split("%", 1)[0], port, 0, index)
+
+
 def is_own_address(address: Address) -> bool:
     """Whether ``address`` belongs to this machine: binding a socket to it works."""
     family = socket.AF_INET if address.version == 4 else socket.AF_INET6
     try:
         with socket.socket(family, socket.SOCK_DGRAM) as probe:
-            probe.bind((str(address), 0))
+            probe.bind(socket_address(address, 0))
     except OSError:
         return False
     return True

@@ -1,6 +1,8 @@
 """This machine's addresses the DLNA server could listen on, for the admin to choose
-from rather than type: IPv4 only (SSDP announces on IPv4 only), home-network addresses
-only (those ``parlour.domain.dlna.local_address`` accepts), each one a socket can bind.
+from rather than type: home-network addresses only (those
+``parlour.domain.dlna.local_address`` accepts), each one a socket can bind. IPv4, and
+IPv6's home addresses: unique local (fc00::/7) and link-local, the latter with its
+interface as its zone (fe80::1%eth0), without which it names no interface.
 
 On Linux every interface's address is asked of the kernel; elsewhere the addresses
 the machine's own name resolves to stand in. Nothing is sent on any network.
@@ -11,6 +13,7 @@ import socket
 import struct
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from parlour.domain.accounts import Viewer
@@ -20,6 +23,9 @@ from parlour.services.dlna import is_own_address
 
 _SIOCGIFADDR = 0x8915  # Linux: an interface's IPv4 address (linux/sockios.h)
 _IFNAMSIZ = 16
+_IF_INET6 = Path("/proc/net/if_inet6")  # Linux: every IPv6 address and its interface
+_UNIQUE_LOCAL = ipaddress.IPv6Network("fc00::/7")
+_FAMILIES = (socket.AF_INET, socket.AF_INET6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +56,44 @@ def _linux_interfaces() -> list[tuple[str, str]]:
     return found
 
 
+def _linux_interfaces_v6() -> list[tuple[str, str]]:
+    """(interface, IPv6 address) of every IPv6 address the kernel lists; a link-local
+    one carries its interface as its zone."""
+    if sys.platform != "linux":
+        return []
+    try:
+        table = _IF_INET6.read_text()
+    except OSError:  # IPv6 is off
+        return []
+    found = []
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) < 6 or len(fields[0]) != 32:
+            continue
+        address = ipaddress.IPv6Address(bytes.fromhex(fields[0]))
+        name = fields[5]
+        found.append((name, f"{address}%{name}" if address.is_link_local else str(address)))
+    return found
+
+
 def _named_addresses() -> list[tuple[str, str]]:
     """("", address) for the addresses this machine's own name resolves to, and loopback."""
     try:
-        answers = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        answers = socket.getaddrinfo(socket.gethostname(), None)
     except OSError:
         answers = []
-    texts = [str(answer[4][0]) for answer in answers]
-    return [("", text) for text in [*texts, "127.0.0.1"]]
+    texts = [str(answer[4][0]) for answer in answers if answer[0] in _FAMILIES]
+    return [("", text) for text in [*texts, "127.0.0.1", "::1"]]
+
+
+def _offered(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """IPv4's home addresses; IPv6's unique local, link-local (with a zone) and loopback
+    only (``local_address`` accepts other "private" IPv6 ranges no home network uses)."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return True
+    if address.is_link_local:
+        return bool(address.scope_id)
+    return address.is_loopback or address in _UNIQUE_LOCAL
 
 
 def machine_addresses(viewer: Viewer) -> list[MachineAddress]:
@@ -65,13 +101,20 @@ def machine_addresses(viewer: Viewer) -> list[MachineAddress]:
     loopback (useful only to try it on this machine)."""
     viewer.require_admin()
     chosen: dict[str, MachineAddress] = {}
-    for interface, text in _linux_interfaces() or _named_addresses():
+    found = _linux_interfaces() + _linux_interfaces_v6() or _named_addresses()
+    for interface, text in found:
         try:
             address = local_address(text)
         except InvalidInputError:  # a public address: never offered (DL-02)
             continue
-        if not isinstance(address, ipaddress.IPv4Address) or str(address) in chosen:
+        if not _offered(address) or str(address) in chosen:
             continue
         if is_own_address(address):
             chosen[str(address)] = MachineAddress(str(address), interface, address.is_loopback)
-    return sorted(chosen.values(), key=lambda a: (a.loopback, ipaddress.ip_address(a.address)))
+    return sorted(chosen.values(), key=_order)
+
+
+def _order(offered: MachineAddress) -> tuple[bool, int, int]:
+    """The network's addresses first, IPv4 before IPv6, then in address order."""
+    address = ipaddress.ip_address(offered.address)
+    return (offered.loopback, address.version, int(address))

@@ -1,16 +1,21 @@
 """The addresses offered to the admin as DLNA interfaces: this machine's own, on home
-networks only, IPv4, loopback last; admins only."""
+networks only (IPv4's private ranges; IPv6's unique local and link-local, the latter
+with its interface as zone), loopback last; admins only."""
 
 import ipaddress
 import socket
 import sys
 
+import psutil
 import pytest
 
 from parlour.domain.accounts import HOST, Role, Viewer
 from parlour.domain.dlna import local_address
 from parlour.domain.errors import PermissionDeniedError
+from parlour.services.dlna import socket_address
 from parlour.services.dlna_addresses import machine_addresses
+
+UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
 
 
 def test_every_address_offered_is_this_machines_own_and_on_a_home_network() -> None:
@@ -18,14 +23,36 @@ def test_every_address_offered_is_this_machines_own_and_on_a_home_network() -> N
     assert found, "not even loopback was offered"
     for offered in found:
         address = local_address(offered.address)  # accepted as an interface, as typed
-        assert isinstance(address, ipaddress.IPv4Address)
+        if isinstance(address, ipaddress.IPv6Address):
+            assert address.is_loopback or address in UNIQUE_LOCAL or address.is_link_local
+            assert bool(address.scope_id) == address.is_link_local  # zoned: names its link
         assert offered.loopback == address.is_loopback
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.bind((offered.address, 0))  # it is one of this machine's
+        family = socket.AF_INET if address.version == 4 else socket.AF_INET6
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.bind(socket_address(address, 0))  # it is one of this machine's
     assert len({offered.address for offered in found}) == len(found)
     # The network's addresses come first; loopback, which no TV can reach, last.
     loopbacks = [offered.loopback for offered in found]
     assert loopbacks == sorted(loopbacks) and loopbacks[-1]
+
+
+def test_this_machine_s_ipv6_home_addresses_are_offered_with_their_interface() -> None:
+    """Every unique local and link-local address psutil sees (the kernel's view, asked
+    apart from the code under test) is offered, a link-local one zoned by its interface."""
+    offered = {(o.address, o.interface) for o in machine_addresses(HOST)}
+    expected = set()
+    for name, addresses in psutil.net_if_addrs().items():
+        for found in addresses:
+            if found.family != socket.AF_INET6:
+                continue
+            address = ipaddress.IPv6Address(found.address.split("%", 1)[0])
+            if address.is_link_local:
+                expected.add((f"{address}%{name}", name))
+            elif address in UNIQUE_LOCAL or address.is_loopback:
+                expected.add((str(address), name))
+    if sys.platform == "linux":
+        assert ("::1", "lo") in offered  # loopback's IPv6 address, at least
+        assert expected <= offered
 
 
 def test_each_address_names_its_interface_where_the_platform_says() -> None:

@@ -36,6 +36,7 @@ from parlour.frontends.dlna.soap import (
     parse_action,
     read_body,
 )
+from parlour.frontends.dlna.ssdp_sockets import url_host
 from parlour.frontends.web.hosts import host_name
 from parlour.secrets import load_secrets
 from parlour.services.application import Parlour
@@ -78,7 +79,7 @@ class DlnaGuard:
             return 403
         headers = dict(scope["headers"])
         name = host_name(headers.get(b"host", b"").decode("latin-1"))
-        allowed = {f"[{a}]" if a.version == 6 else str(a) for a in config.interfaces}
+        allowed = {url_host(a) for a in config.interfaces}  # a device names no zone
         allowed |= {host.lower() for host in self.parlour.settings.allowed_hosts}
         if name is None or name not in allowed:
             return 400

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 import anyio
@@ -90,6 +90,32 @@ def callback_urls(header: str, requester: str, config: DlnaConfig) -> tuple[str,
         if own is None or _address(host) != own or not config.admits(host):
             return None
     return urls
+
+
+def on_link(urls: tuple[str, ...], local: str, config: DlnaConfig) -> tuple[str, ...]:
+    """``urls`` with each link-local IPv6 host given the zone of the interface the
+    SUBSCRIBE came in on (``local``, the address it was sent to): a link-local address
+    means something only on its own link, and the device's URL cannot name our zone."""
+    served = _address(local)
+    zone = next(
+        (
+            a.scope_id
+            for a in config.interfaces
+            if isinstance(a, ipaddress.IPv6Address) and a.scope_id and _address(str(a)) == served
+        ),
+        None,
+    )
+    if zone is None:
+        return urls
+    found = []
+    for url in urls:
+        parts = urlsplit(url)
+        host = _address(parts.hostname or "")
+        if isinstance(host, ipaddress.IPv6Address) and host.is_link_local:
+            netloc = f"[{host}%{zone}]" + (f":{parts.port}" if parts.port else "")
+            url = urlunsplit(parts._replace(netloc=netloc))
+        found.append(url)
+    return tuple(found)
 
 
 def clamp_timeout(header: str | None) -> int:
@@ -257,9 +283,12 @@ def _endpoint(
             if renewed is None:
                 return Response(status_code=412)
             return _answer(subscriptions, renewed, timeout)
-        urls = callback_urls(callback or "", requester, subscriptions.config())
+        config = subscriptions.config()
+        urls = callback_urls(callback or "", requester, config)
         if nt != "upnp:event" or urls is None:
             return Response(status_code=412)
+        served = request.scope.get("server")
+        urls = on_link(urls, str(served[0]) if served else "", config)
         found = subscriptions.add(service, requester, urls, timeout)
         if found is None:
             return Response(status_code=503)  # the device holds enough already

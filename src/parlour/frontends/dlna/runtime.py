@@ -27,9 +27,17 @@ from parlour.frontends.dlna import events
 from parlour.frontends.dlna.app import build_dlna_app
 from parlour.frontends.dlna.description import DESCRIPTION_PATH, SERVICES
 from parlour.frontends.dlna.protocol import SOURCE_PROTOCOLS
-from parlour.frontends.dlna.ssdp import SSDP_PORT, Advert, SourceLimit, Ssdp, SsdpInterface
+from parlour.frontends.dlna.ssdp import Advert, SourceLimit, Ssdp, SsdpInterface
+from parlour.frontends.dlna.ssdp_sockets import (
+    SSDP_PORT,
+    group_host,
+    group_of,
+    interface_index,
+    url_host,
+)
 from parlour.privacy.outbound_features import DLNA_FEATURE
 from parlour.services.application import Parlour
+from parlour.services.dlna import socket_address
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +89,7 @@ def _bound(address: Address, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if family == socket.AF_INET6:
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        sock.bind((str(address), port))
+        sock.bind(socket_address(address, port))  # a link-local address with its zone
         sock.setblocking(False)
     except OSError:
         sock.close()
@@ -159,7 +167,7 @@ class DlnaRuntime:
             raise
         self._failed = None
         self._running = (shape, _Running(listeners, ssdp, subscriptions))
-        shown = ", ".join(f"{a}:{config.port}" for a in config.interfaces)
+        shown = ", ".join(f"{url_host(a)}:{config.port}" for a in config.interfaces)
         log.info("DLNA server %r on %s", config.friendly_name, shown)
 
     def _ssdp_interfaces(self, config: DlnaConfig) -> list[SsdpInterface]:
@@ -168,13 +176,17 @@ class DlnaRuntime:
         types = tuple(service[1] for service in SERVICES)
         found = []
         for address in config.interfaces:
-            if address.version != 4:
-                log.warning("DLNA: SSDP announces on IPv4 only; %s serves but is silent", address)
+            index = interface_index(address)
+            if address.version == 6 and index is None:
+                log.warning("DLNA: no interface found for %s: it serves but is silent", address)
                 continue
-            location = f"http://{address}:{config.port}{DESCRIPTION_PATH}"
-            advert = Advert(config.device_uuid, location, types, SERVER, boot_id, config_id)
+            location = f"http://{url_host(address)}:{config.port}{DESCRIPTION_PATH}"
+            host = group_host(group_of(address))
+            advert = Advert(config.device_uuid, location, types, SERVER, boot_id, config_id, host)
             found.append(
-                SsdpInterface(address, advert, self._admits, self._limit, port=self.ssdp_port)
+                SsdpInterface(
+                    address, advert, self._admits, self._limit, port=self.ssdp_port, index=index
+                )
             )
         return found
 

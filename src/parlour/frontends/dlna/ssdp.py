@@ -2,13 +2,10 @@
 announces itself on the home network and answers the searches of the devices allowed to
 see it.
 
-Sockets: per configured IPv4 interface address, one socket bound to that address and
-port 1900 (unicast searches come in on it; announcements and every answer go out of it,
-multicast with a time to live of 2 and leaving by that interface), and one bound to the
-group address 239.255.255.250:1900 and joined to the group on that interface only. Linux
-delivers multicast only to a socket bound to the group or the wildcard, so the group
-address is the narrowest bind; IP_MULTICAST_ALL off keeps it to the group joined on this
-interface (elsewhere the allow-list alone filters). Never the wildcard address.
+Each configured interface address, IPv4 or IPv6, has its own two sockets (see
+``ssdp_sockets``): one bound to the address, one to the group (239.255.255.250, or the
+link-local FF02::C for IPv6) joined on that interface only; never the wildcard. One
+responder serves both families.
 
 Only sources the configuration admits are answered (DL-02), each at most
 ``ANSWERS_PER_SECOND`` searches a second (DL-03); a search from anyone else gets nothing
@@ -18,31 +15,36 @@ back, so no datagram can be amplified. No port mapping is ever asked of a router
 import asyncio
 import contextlib
 import email.utils
-import ipaddress
 import logging
 import random
-import socket
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from parlour.domain.dlna import Address
+from parlour.frontends.dlna.ssdp_sockets import (
+    SSDP_PORT,
+    group_destination,
+    group_host,
+    group_of,
+    group_socket,
+    interface_index,
+    unicast_socket,
+)
 from parlour.privacy.outbound_features import SSDP_GROUP
 
 log = logging.getLogger(__name__)
 
-SSDP_PORT = 1900
 MAX_AGE_S = 1800  # how long an announcement holds (the spec asks for at least 1800)
-MULTICAST_TTL = 2  # the Device Architecture's default: the home network, no further
 MAX_SEARCH_BYTES = 2048  # an M-SEARCH is a few hundred bytes; anything bigger is not one
 MAX_MX_S = 5  # the spec's ceiling on the answer delay a search may ask for
 ANSWERS_PER_SECOND = 10  # searches answered per source in any one second (DL-03)
 MAX_SOURCES = 1024  # sources the rate limit remembers: its memory is bounded
 DEVICE_TYPE = "urn:schemas-upnp-org:device:MediaServer:1"
-_IP_MULTICAST_ALL = getattr(socket, "IP_MULTICAST_ALL", 49)  # Linux's value, if unnamed
-
-IPv4 = ipaddress.IPv4Address
+# Where a datagram came from or goes: (host, port), or (host, port, flow, scope) for IPv6.
+SocketAddress = tuple[str, int] | tuple[str, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +53,12 @@ class Advert:
     description is."""
 
     device_uuid: str
-    location: str  # http://<interface>:<port>/dlna/description.xml
+    location: str  # http://<interface>:<port>/dlna/description.xml ([...] for IPv6, no zone)
     service_types: tuple[str, ...]
     server: str  # "OS/version UPnP/1.1 product/version"
     boot_id: int  # BOOTID.UPNP.ORG: grows at every start
     config_id: int  # CONFIGID.UPNP.ORG: changes with the description
+    host: str = group_host(SSDP_GROUP)  # NOTIFY's HOST: the group of the interface's family
 
     def targets(self) -> list[tuple[str, str]]:
         """Every (notification type, unique service name) announced: the root device,
@@ -79,7 +82,7 @@ class Advert:
     def notify(self, target: str, usn: str, *, alive: bool) -> bytes:
         lines = [
             "NOTIFY * HTTP/1.1",
-            f"HOST: {SSDP_GROUP}:{SSDP_PORT}",
+            f"HOST: {self.host}",
             f"NT: {target}",
             f"NTS: ssdp:{'alive' if alive else 'byebye'}",
             f"USN: {usn}",
@@ -182,75 +185,49 @@ class SourceLimit:
 
 
 class _Datagrams(asyncio.DatagramProtocol):
-    def __init__(self, received: Callable[[bytes, tuple[str, int]], None]) -> None:
+    def __init__(self, received: Callable[[bytes, SocketAddress], None]) -> None:
         self.received = received
 
-    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
-        if isinstance(addr[0], str):
-            self.received(data, (addr[0], addr[1]))
+    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
+        # An IPv6 source keeps its scope: a link-local device is answered on its link.
+        if len(addr) == 4 and isinstance(addr[0], str):
+            self.received(data, (addr[0], int(addr[1]), int(addr[2]), int(addr[3])))
+        elif len(addr) == 2 and isinstance(addr[0], str):
+            self.received(data, (addr[0], int(addr[1])))
 
     def error_received(self, exc: Exception) -> None:
         log.debug("SSDP socket error: %s", exc)
 
 
-def _unicast_socket(address: IPv4, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        # Other UPnP stacks on this machine bind port 1900 too.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((str(address), port))
-        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, address.packed)
-        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, MULTICAST_TTL)
-        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)  # this host's players
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
-def _group_socket(address: IPv4, port: int, group: str) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((group, port))
-        with contextlib.suppress(OSError):  # not Linux: the allow-list alone filters
-            sock.setsockopt(socket.IPPROTO_IP, _IP_MULTICAST_ALL, 0)
-        membership = ipaddress.IPv4Address(group).packed + address.packed
-        sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
 class SsdpInterface:
-    """SSDP on one interface address: answers searches, announces, says goodbye."""
+    """SSDP on one interface address (IPv4, or IPv6 on the interface ``index``):
+    answers searches, announces, says goodbye."""
 
     def __init__(
         self,
-        address: IPv4,
+        address: Address,
         advert: Advert,
         admits: Callable[[str], bool],
         limit: SourceLimit,
         *,
         port: int = SSDP_PORT,
-        group: str = SSDP_GROUP,
+        group: str | None = None,
+        index: int | None = None,
     ) -> None:
         self.address, self.advert, self.admits, self.limit = address, advert, admits, limit
-        self.port, self.group = port, group
+        self.port, self.group = port, group or group_of(address)
+        self.index = index if index is not None else interface_index(address)
         self._unicast: asyncio.DatagramTransport | None = None
         self._multicast: asyncio.DatagramTransport | None = None
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        sock = _unicast_socket(self.address, self.port)
+        sock = unicast_socket(self.address, self.port, self.index)
         self._unicast, _ = await loop.create_datagram_endpoint(
             lambda: _Datagrams(self._unicast_search), sock=sock
         )
         try:
-            group = _group_socket(self.address, self.port, self.group)
+            group = group_socket(self.address, self.port, self.group, self.index)
         except OSError as error:  # an interface without multicast: searches sent to it only
             log.warning("DLNA: no SSDP multicast on %s (%s)", self.address, error)
         else:
@@ -258,13 +235,13 @@ class SsdpInterface:
                 lambda: _Datagrams(self._multicast_search), sock=group
             )
 
-    def _unicast_search(self, data: bytes, source: tuple[str, int]) -> None:
+    def _unicast_search(self, data: bytes, source: SocketAddress) -> None:
         self._search(data, source, multicast=False)
 
-    def _multicast_search(self, data: bytes, source: tuple[str, int]) -> None:
+    def _multicast_search(self, data: bytes, source: SocketAddress) -> None:
         self._search(data, source, multicast=True)
 
-    def _search(self, data: bytes, source: tuple[str, int], *, multicast: bool) -> None:
+    def _search(self, data: bytes, source: SocketAddress, *, multicast: bool) -> None:
         search = parse_search(data)
         if search is None or (multicast and search.delay_s is None):
             return  # a multicast search without MX is discarded, as the spec says
@@ -279,7 +256,7 @@ class SsdpInterface:
             delay = random.uniform(0, search.delay_s or 0) if multicast else 0.0  # noqa: S311
             loop.call_later(delay, self._reply, answer, source)
 
-    def _reply(self, answer: bytes, destination: tuple[str, int]) -> None:
+    def _reply(self, answer: bytes, destination: SocketAddress) -> None:
         if self._unicast is not None and not self._unicast.is_closing():
             self._unicast.sendto(answer, destination)
 
@@ -287,10 +264,9 @@ class SsdpInterface:
         """Send the alive (or byebye) notifications, multicast on this interface."""
         if self._unicast is None or self._unicast.is_closing():
             return
+        destination = group_destination(self.group, self.port, self.index)
         for target, usn in self.advert.targets():
-            self._unicast.sendto(
-                self.advert.notify(target, usn, alive=alive), (self.group, self.port)
-            )
+            self._unicast.sendto(self.advert.notify(target, usn, alive=alive), destination)
 
     def close(self) -> None:
         """Close both sockets; answers still waiting for their delay are dropped."""

@@ -19,13 +19,13 @@ import pytest
 
 from parlour.frontends.dlna.ssdp import (
     DEVICE_TYPE,
-    MULTICAST_TTL,
     Advert,
     SourceLimit,
     Ssdp,
     SsdpInterface,
     parse_search,
 )
+from parlour.frontends.dlna.ssdp_sockets import MULTICAST_TTL
 from parlour.privacy import egress
 from parlour.privacy.outbound_features import DLNA_FEATURE, SSDP_GROUP
 from parlour.settings import load_settings

@@ -50,7 +50,10 @@ function addressChoices(config, addresses) {
 function stateText(config, libraries) {
   if (!config.enabled) return "Off: nothing listens on the network for TVs.";
   const shared = libraries.filter((library) => config.library_ids.includes(library.id)).map((l) => l.name);
-  const where = config.interfaces.map((address) => `${address}:${config.port}`).join(", ");
+  // An IPv6 address goes in brackets before its port, as in a URL (its zone, if any, shown).
+  const where = config.interfaces
+    .map((address) => (address.includes(":") ? `[${address}]:${config.port}` : `${address}:${config.port}`))
+    .join(", ");
   const what = shared.length ? `sharing ${shared.join(", ")}` : "sharing no library yet: devices see an empty server";
   return `On as “${config.name}” at ${where}, for devices in ${config.allow.join(", ")}; ${what}.`;
 }
@@ -117,7 +120,7 @@ function settingsForm(config, addresses, libraries, onSaved) {
       allow,
       hint(
         "dlna-allow-hint",
-        "Private networks only, separated by commas. Leave it empty for each chosen address's own subnet (its /24; 127.0.0.1 alone for this machine).",
+        "Private networks only, separated by commas. Leave it empty for each chosen address's own subnet (its /24, or /64 for IPv6; 127.0.0.1 or ::1 alone for this machine).",
       ),
     ),
     shared.fieldset,
