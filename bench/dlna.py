@@ -29,7 +29,7 @@ from parlour.domain.accounts import HOST
 from parlour.frontends.dlna.description import DESCRIPTION_PATH
 from parlour.settings import load_settings
 from report import HOSTNAME, check_load, free_port, say, say_provenance, serving
-from timing import CASE_BUDGET_S, WARMUP, Timing, cells, percentile, ratio_text
+from timing import CASE_BUDGET_S, WARMUP, Timing, comparison_table, percentile, ratio_text
 
 DEFAULT_TRACKS = 15000  # ten tracks an album: 1,500 albums
 PAGE = 100
@@ -221,20 +221,8 @@ def ratio(parlour: Timing, other: Timing) -> str:
 
 
 def report_table(parlour: Side, other: Side | str) -> None:
-    say(
-        "| call | Parlour median | Parlour p95 | MiniDLNA median | MiniDLNA p95 "
-        f"| Parlour / MiniDLNA (median), target {TARGET} | answers (Parlour; MiniDLNA) |"
-    )
-    say("|---|---|---|---|---|---|---|")
-    for case, name in CASES.items():
-        mine = parlour.timings[case]
-        if isinstance(other, Side):
-            theirs = other.timings[case]
-            versus = f"{cells(theirs)} | {'' if case in FLOORS else ratio(mine, theirs)}"
-            held = f"{parlour.held[case]}; {other.held[case]}" if parlour.held[case] else ""
-        else:
-            versus, held = f"{other} | | ", parlour.held[case]
-        say(f"| {name} | {cells(mine)} | {versus} | {held} |")
+    for line in comparison_table("MiniDLNA", TARGET, CASES, FLOORS, parlour, other, ratio):
+        say(line)
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ from parlour.settings import load_settings
 from report import HOSTNAME, check_load, say, say_provenance, serving
 from subsonic_client import SubsonicClient, password_auth, token_auth
 from supysonic import Install, Supysonic, find
-from timing import CASE_BUDGET_S, WARMUP, Timing, cells, ms, ratio_text, timed
+from timing import CASE_BUDGET_S, WARMUP, Timing, comparison_table, ms, ratio_text, timed
 
 APP_LABEL = "bench"
 ALBUM_PAGE = 500
@@ -201,21 +201,8 @@ def report_cases(parlour: Side, other: Side | str) -> None:
 
 
 def report_table(parlour: Side, other: Side | str) -> None:
-    say(
-        "| call | Parlour median | Parlour p95 | Supysonic median | Supysonic p95 "
-        f"| Parlour / Supysonic (median), target {TARGET} | answers (Parlour; Supysonic) |"
-    )
-    say("|---|---|---|---|---|---|---|")
-    for case, name in CASES.items():
-        mine = parlour.timings[case]
-        if isinstance(other, Side):
-            theirs = other.timings[case]
-            versus = cells(theirs) + " | "
-            versus += "" if case in FLOORS else ratio(mine, theirs)
-            held = f"{parlour.held[case]}; {other.held[case]}" if parlour.held[case] else ""
-        else:
-            versus, held = f"{other} | | ", parlour.held[case]
-        say(f"| {name} | {cells(mine)} | {versus} | {held} |")
+    for line in comparison_table("Supysonic", TARGET, CASES, FLOORS, parlour, other, ratio):
+        say(line)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -4,8 +4,9 @@ loop bounded by a time budget; median and nearest-rank p95 in milliseconds."""
 import math
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 WARMUP = 10
 CASE_BUDGET_S = 20.0  # per loop: a very slow call ends its loop early, and that is reported
@@ -64,3 +65,38 @@ def ratio_text(parlour: Timing, other: Timing, target: float, digits: int) -> st
 def cells(timing: Timing) -> str:
     """A side's median and p95 cells of a results table."""
     return f"{ms(timing.median_ms)} | {ms(timing.p95_ms)}{timing.note()}"
+
+
+class Measured(Protocol):
+    """One server's side of a comparison: its timings and what its answers held, by case."""
+
+    timings: dict[str, Timing]
+    held: dict[str, str]
+
+
+def comparison_table(
+    rival: str,
+    target: str,
+    cases: Mapping[str, str],
+    floors: Collection[str],
+    parlour: Measured,
+    other: Measured | str,
+    ratio: Callable[[Timing, Timing], str],
+) -> list[str]:
+    """The results table's lines: each case (by name) on both sides and their ratio (none
+    for the floors); when the rival did not run, ``other`` says why in its cells."""
+    lines = [
+        f"| call | Parlour median | Parlour p95 | {rival} median | {rival} p95 "
+        f"| Parlour / {rival} (median), target {target} | answers (Parlour; {rival}) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for case, name in cases.items():
+        mine = parlour.timings[case]
+        if isinstance(other, str):
+            versus, held = f"{other} | | ", parlour.held[case]
+        else:
+            theirs = other.timings[case]
+            versus = f"{cells(theirs)} | {'' if case in floors else ratio(mine, theirs)}"
+            held = f"{parlour.held[case]}; {other.held[case]}" if parlour.held[case] else ""
+        lines.append(f"| {name} | {cells(mine)} | {versus} | {held} |")
+    return lines

@@ -40,6 +40,7 @@ from parlour.privacy import egress
 from parlour.privacy.outbound_features import DLNA_FEATURE, SSDP_GROUP_V6
 from parlour.services.application import Parlour
 from parlour.settings import load_settings
+from ssdp_support import free_udp_port, ssdp_headers
 from support import free_port, open_parlour
 
 UUID = "5b3c1b5e-1f0e-4f62-9d0c-2b7e8c1d0a11"
@@ -77,22 +78,6 @@ def _advert(location: str = LOCATION) -> Advert:
     return Advert(UUID, location, (CDS,), "T/1", 7, 9, host)
 
 
-def _headers(datagram: bytes) -> dict[str, str]:
-    first, *rest = datagram.decode().split("\r\n")
-    found = {"": first}
-    for line in rest:
-        name, colon, value = line.partition(":")
-        if colon:
-            found[name.strip().upper()] = value.strip()
-    return found
-
-
-def _free_udp6_port() -> int:
-    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
-        sock.bind(("::1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _client() -> socket.socket:
     sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     sock.bind(("::1", 0))
@@ -111,7 +96,7 @@ async def _receive(sock: socket.socket, within: float) -> list[bytes]:
 
 def _run(allow: str, scenario: Callable[[SsdpInterface, int], Awaitable[None]]) -> None:
     config = DlnaConfig(enabled=True, allow=(ipaddress.ip_network(allow),))
-    port = _free_udp6_port()
+    port = free_udp_port("::1")
 
     async def main() -> None:
         interface = SsdpInterface(
@@ -145,7 +130,7 @@ def test_a_unicast_search_from_an_allowed_ipv6_source_is_answered() -> None:
     async def scenario(_: SsdpInterface, port: int) -> None:
         with _client() as client:
             client.sendto(SEARCH, ("::1", port))
-            answers = [_headers(d) for d in await _receive(client, QUIET_S)]
+            answers = [ssdp_headers(d) for d in await _receive(client, QUIET_S)]
         assert len(answers) == len(_advert().targets()) == 4
         for answer in answers:
             assert answer[""] == "HTTP/1.1 200 OK"
@@ -183,14 +168,14 @@ def test_notify_and_byebye_name_the_ipv6_group_and_a_bracketed_location() -> Non
     advert = _advert("http://[fe80::1]:8421/dlna/description.xml")
     alive = advert.notify("upnp:rootdevice", f"uuid:{UUID}::upnp:rootdevice", alive=True)
     byebye = advert.notify("upnp:rootdevice", f"uuid:{UUID}::upnp:rootdevice", alive=False)
-    said = _headers(alive)
+    said = ssdp_headers(alive)
     assert (said[""], said["HOST"], said["NTS"]) == (
         "NOTIFY * HTTP/1.1",
         "[FF02::C]:1900",
         "ssdp:alive",
     )
     assert said["LOCATION"] == "http://[fe80::1]:8421/dlna/description.xml"
-    gone = _headers(byebye)
+    gone = ssdp_headers(byebye)
     assert (gone["HOST"], gone["NTS"]) == ("[FF02::C]:1900", "ssdp:byebye")
     assert "LOCATION" not in gone
     # A control point adds the zone of the interface it heard us on (async-upnp-client).
@@ -305,7 +290,7 @@ def test_the_runtime_runs_ssdp_on_an_ipv6_interface_and_nothing_while_off(
     parlour: Parlour = open_parlour(tmp_path / "data")
     (tmp_path / "films").mkdir()
     parlour.libraries.add(HOST, "movies", str(tmp_path / "films"), "Films")
-    http_port, ssdp_port = free_port(), _free_udp6_port()
+    http_port, ssdp_port = free_port(), free_udp_port("::1")
     runtime = DlnaRuntime(parlour, ssdp_port=ssdp_port, poll_s=0.1)
 
     async def until(check: Callable[[], bool]) -> None:
@@ -327,7 +312,7 @@ def test_the_runtime_runs_ssdp_on_an_ipv6_interface_and_nothing_while_off(
             }
             with _client() as client:
                 client.sendto(SEARCH, ("::1", ssdp_port))
-                answers = [_headers(d) for d in await _receive(client, QUIET_S)]
+                answers = [ssdp_headers(d) for d in await _receive(client, QUIET_S)]
             assert answers, "no answer from the runtime's responder"
             location = f"http://[::1]:{http_port}/dlna/description.xml"
             assert {a["LOCATION"] for a in answers} == {location}

@@ -29,6 +29,7 @@ from parlour.frontends.dlna.ssdp_sockets import MULTICAST_TTL
 from parlour.privacy import egress
 from parlour.privacy.outbound_features import DLNA_FEATURE, SSDP_GROUP
 from parlour.settings import load_settings
+from ssdp_support import free_udp_port, ssdp_headers
 
 UUID = "5b3c1b5e-1f0e-4f62-9d0c-2b7e8c1d0a11"
 CDS = "urn:schemas-upnp-org:service:ContentDirectory:1"
@@ -57,22 +58,6 @@ def _search(target: str, mx: int | None = 1) -> bytes:
     return ("\r\n".join([*lines, f"ST: {target}", "", ""])).encode()
 
 
-def _headers(datagram: bytes) -> dict[str, str]:
-    first, *rest = datagram.decode().split("\r\n")
-    found = {"": first}
-    for line in rest:
-        name, colon, value = line.partition(":")
-        if colon:
-            found[name.strip().upper()] = value.strip()
-    return found
-
-
-def _free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _client(source: str = "127.0.0.1") -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((source, 0))
@@ -97,7 +82,7 @@ Scenario = Callable[[SsdpInterface, int], Awaitable[None]]
 
 def _run(scenario: Scenario, allow: str = "127.0.0.1/32", limit: SourceLimit | None = None) -> None:
     network = ipaddress.ip_network(allow)
-    port = _free_udp_port()
+    port = free_udp_port()
 
     async def main() -> None:
         interface = SsdpInterface(
@@ -161,7 +146,7 @@ def test_a_unicast_search_gets_one_answer_per_target_at_once() -> None:
     async def scenario(_: SsdpInterface, port: int) -> None:
         with _client() as client:
             client.sendto(_search("ssdp:all", mx=None), ("127.0.0.1", port))
-            answers = [_headers(d) for d in await _receive(client, QUIET_S)]
+            answers = [ssdp_headers(d) for d in await _receive(client, QUIET_S)]
         assert len(answers) == 5
         assert {a["ST"] for a in answers} == {t for t, _ in _advert().targets()}
         for answer in answers:
@@ -179,7 +164,7 @@ def test_a_multicast_search_is_answered_within_its_mx() -> None:
         with _client() as client:
             client.sendto(_search(CDS, mx=1), (SSDP_GROUP, port))
             client.sendto(_search(DEVICE_TYPE, mx=None), (SSDP_GROUP, port))  # no MX: ignored
-            answers = [_headers(d) for d in await _receive(client, 1.5)]
+            answers = [ssdp_headers(d) for d in await _receive(client, 1.5)]
         assert [(a["ST"], a["USN"]) for a in answers] == [(CDS, f"uuid:{UUID}::{CDS}")]
 
     _run(scenario)
@@ -210,7 +195,7 @@ def test_the_eleventh_search_within_a_second_gets_no_answer() -> None:
 
 
 def test_alive_notifications_at_start_and_byebye_at_stop() -> None:
-    port = _free_udp_port()
+    port = free_udp_port()
 
     async def main() -> list[dict[str, str]]:
         listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -226,7 +211,7 @@ def test_alive_notifications_at_start_and_byebye_at_stop() -> None:
             heard = await _receive(listener, 0.8)
             await ssdp.stop()
             heard += await _receive(listener, 0.3)
-        return [_headers(d) for d in heard]
+        return [ssdp_headers(d) for d in heard]
 
     heard = anyio.run(main)
     alive = [h for h in heard if h.get("NTS") == "ssdp:alive"]

@@ -14,13 +14,8 @@ from parlour.domain.accounts import HOST
 from parlour.frontends.dlna.runtime import DlnaRuntime
 from parlour.privacy.outbound_features import DLNA_FEATURE
 from parlour.services.application import Parlour
+from ssdp_support import free_udp_port
 from support import free_port, open_parlour
-
-
-def _free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _until(check: Callable[[], Awaitable[bool]], timeout: float = 20) -> None:
@@ -52,7 +47,7 @@ def test_the_runtime_follows_the_configuration(tmp_path: Path) -> None:
     parlour: Parlour = open_parlour(tmp_path / "data")
     (tmp_path / "films").mkdir()
     parlour.libraries.add(HOST, "movies", str(tmp_path / "films"), "Films")
-    first, second, ssdp = free_port(), free_port(), _free_udp_port()
+    first, second, ssdp = free_port(), free_port(), free_udp_port()
     taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     taken.bind(("127.0.0.1", first))
     taken.listen(1)
