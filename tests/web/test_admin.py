@@ -287,6 +287,7 @@ def test_the_devices_tab_signs_a_device_out_and_the_server_tab_shows_its_facts(
     assert httpx.get(web_server.base + "/api/v1/me", headers=other_headers).status_code == 200
     sign_in(page, "root")
     _open_tab(page, "devices")
+    page.locator("tr[data-session]").nth(1).wait_for()  # the list, drawn after the tab
     assert page.locator("tr[data-session]").count() >= 2
     _both_sizes(page, "admin-devices")
     target = page.locator(f'tr[data-session="{other_id}"]')

@@ -81,6 +81,7 @@ export async function devicesTab(section) {
     );
   }
 
+  await refresh(); // the list is drawn before the tab's "loading" gives way to it
   clear(
     section,
     h("h2", { text: "Devices and sessions" }),
@@ -96,5 +97,4 @@ export async function devicesTab(section) {
     note,
     h("button", { type: "button", onclick: () => refresh().catch((error) => problem(note, error)) }, "Refresh"),
   );
-  await refresh();
 }

@@ -253,6 +253,7 @@ export async function librariesTab(section, cleanups) {
     }
   });
 
+  await refresh(); // the list is drawn before the tab's "loading" gives way to it
   clear(
     section,
     h("h2", { text: "Libraries" }),
@@ -267,5 +268,4 @@ export async function librariesTab(section, cleanups) {
     scan.panel,
     form,
   );
-  await refresh();
 }

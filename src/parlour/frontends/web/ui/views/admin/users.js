@@ -157,6 +157,6 @@ export async function usersTab(section, session) {
     }
   });
 
+  await refresh(); // the list is drawn before the tab's "loading" gives way to it
   clear(section, h("h2", { text: "Users" }), listBox, note, form);
-  await refresh();
 }
