@@ -1,6 +1,9 @@
-"""What the SSDP tests share: reading a datagram's headers, and a free UDP port."""
+"""What the SSDP tests share: receiving datagrams, reading their headers, a free UDP port."""
 
+import asyncio
 import socket
+
+import anyio
 
 
 def ssdp_headers(datagram: bytes) -> dict[str, str]:
@@ -20,3 +23,13 @@ def free_udp_port(host: str = "127.0.0.1") -> int:
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+async def datagrams(sock: socket.socket, within: float) -> list[bytes]:
+    """Every datagram that reaches ``sock`` (non-blocking) within ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    found: list[bytes] = []
+    with anyio.move_on_after(within):
+        while True:
+            found.append(await loop.sock_recv(sock, 4096))
+    return found

@@ -10,7 +10,6 @@ The responder is the one IPv4 uses; its multicast path is covered over IPv4 loop
 test_dlna_ssdp_responder.py.
 """
 
-import asyncio
 import ipaddress
 import socket
 import threading
@@ -40,7 +39,7 @@ from parlour.privacy import egress
 from parlour.privacy.outbound_features import DLNA_FEATURE, SSDP_GROUP_V6
 from parlour.services.application import Parlour
 from parlour.settings import load_settings
-from ssdp_support import free_udp_port, ssdp_headers
+from ssdp_support import datagrams, free_udp_port, ssdp_headers
 from support import free_port, open_parlour
 
 UUID = "5b3c1b5e-1f0e-4f62-9d0c-2b7e8c1d0a11"
@@ -85,15 +84,6 @@ def _client() -> socket.socket:
     return sock
 
 
-async def _receive(sock: socket.socket, within: float) -> list[bytes]:
-    loop = asyncio.get_running_loop()
-    found: list[bytes] = []
-    with anyio.move_on_after(within):
-        while True:
-            found.append(await loop.sock_recv(sock, 4096))
-    return found
-
-
 def _run(allow: str, scenario: Callable[[SsdpInterface, int], Awaitable[None]]) -> None:
     config = DlnaConfig(enabled=True, allow=(ipaddress.ip_network(allow),))
     port = free_udp_port("::1")
@@ -130,7 +120,7 @@ def test_a_unicast_search_from_an_allowed_ipv6_source_is_answered() -> None:
     async def scenario(_: SsdpInterface, port: int) -> None:
         with _client() as client:
             client.sendto(SEARCH, ("::1", port))
-            answers = [ssdp_headers(d) for d in await _receive(client, QUIET_S)]
+            answers = [ssdp_headers(d) for d in await datagrams(client, QUIET_S)]
         assert len(answers) == len(_advert().targets()) == 4
         for answer in answers:
             assert answer[""] == "HTTP/1.1 200 OK"
@@ -144,7 +134,7 @@ def test_an_ipv6_source_outside_the_allow_list_gets_nothing() -> None:
     async def scenario(_: SsdpInterface, port: int) -> None:
         with _client() as client:
             client.sendto(SEARCH, ("::1", port))
-            assert await _receive(client, QUIET_S) == []
+            assert await datagrams(client, QUIET_S) == []
 
     _run("fd00::/64", scenario)
 
@@ -312,7 +302,7 @@ def test_the_runtime_runs_ssdp_on_an_ipv6_interface_and_nothing_while_off(
             }
             with _client() as client:
                 client.sendto(SEARCH, ("::1", ssdp_port))
-                answers = [ssdp_headers(d) for d in await _receive(client, QUIET_S)]
+                answers = [ssdp_headers(d) for d in await datagrams(client, QUIET_S)]
             assert answers, "no answer from the runtime's responder"
             location = f"http://[::1]:{http_port}/dlna/description.xml"
             assert {a["LOCATION"] for a in answers} == {location}

@@ -8,7 +8,6 @@ stack; tests/integration/test_dlna_ssdp.py covers port 1900 under `parlour serve
 outbound gate is in place, opened for DLNA as the runtime opens it.
 """
 
-import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterator
@@ -29,7 +28,7 @@ from parlour.frontends.dlna.ssdp_sockets import MULTICAST_TTL
 from parlour.privacy import egress
 from parlour.privacy.outbound_features import DLNA_FEATURE, SSDP_GROUP
 from parlour.settings import load_settings
-from ssdp_support import free_udp_port, ssdp_headers
+from ssdp_support import datagrams, free_udp_port, ssdp_headers
 
 UUID = "5b3c1b5e-1f0e-4f62-9d0c-2b7e8c1d0a11"
 CDS = "urn:schemas-upnp-org:service:ContentDirectory:1"
@@ -65,16 +64,6 @@ def _client(source: str = "127.0.0.1") -> socket.socket:
     sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
     sock.setblocking(False)
     return sock
-
-
-async def _receive(sock: socket.socket, within: float) -> list[bytes]:
-    """Every datagram that reaches ``sock`` within ``within`` seconds."""
-    loop = asyncio.get_running_loop()
-    found: list[bytes] = []
-    with anyio.move_on_after(within):
-        while True:
-            found.append(await loop.sock_recv(sock, 4096))
-    return found
 
 
 Scenario = Callable[[SsdpInterface, int], Awaitable[None]]
@@ -146,7 +135,7 @@ def test_a_unicast_search_gets_one_answer_per_target_at_once() -> None:
     async def scenario(_: SsdpInterface, port: int) -> None:
         with _client() as client:
             client.sendto(_search("ssdp:all", mx=None), ("127.0.0.1", port))
-            answers = [ssdp_headers(d) for d in await _receive(client, QUIET_S)]
+            answers = [ssdp_headers(d) for d in await datagrams(client, QUIET_S)]
         assert len(answers) == 5
         assert {a["ST"] for a in answers} == {t for t, _ in _advert().targets()}
         for answer in answers:
@@ -164,7 +153,7 @@ def test_a_multicast_search_is_answered_within_its_mx() -> None:
         with _client() as client:
             client.sendto(_search(CDS, mx=1), (SSDP_GROUP, port))
             client.sendto(_search(DEVICE_TYPE, mx=None), (SSDP_GROUP, port))  # no MX: ignored
-            answers = [ssdp_headers(d) for d in await _receive(client, 1.5)]
+            answers = [ssdp_headers(d) for d in await datagrams(client, 1.5)]
         assert [(a["ST"], a["USN"]) for a in answers] == [(CDS, f"uuid:{UUID}::{CDS}")]
 
     _run(scenario)
@@ -176,8 +165,8 @@ def test_a_source_outside_the_allow_list_gets_nothing() -> None:
             for destination in (("127.0.0.1", port), (SSDP_GROUP, port)):
                 stranger.sendto(_search("ssdp:all", mx=1), destination)
             known.sendto(_search("upnp:rootdevice", mx=None), ("127.0.0.1", port))
-            assert len(await _receive(known, QUIET_S)) == 1  # the responder is there
-            assert await _receive(stranger, 1.2) == []
+            assert len(await datagrams(known, QUIET_S)) == 1  # the responder is there
+            assert await datagrams(stranger, 1.2) == []
 
     _run(scenario)
 
@@ -188,8 +177,8 @@ def test_the_eleventh_search_within_a_second_gets_no_answer() -> None:
             for _ in range(11):
                 busy.sendto(_search("upnp:rootdevice", mx=None), ("127.0.0.1", port))
             other.sendto(_search("upnp:rootdevice", mx=None), ("127.0.0.1", port))
-            assert len(await _receive(other, QUIET_S)) == 1  # answered after the eleven
-            assert len(await _receive(busy, 0.1)) == 10
+            assert len(await datagrams(other, QUIET_S)) == 1  # answered after the eleven
+            assert len(await datagrams(busy, 0.1)) == 10
 
     _run(scenario, allow="127.0.0.0/8")
 
@@ -208,9 +197,9 @@ def test_alive_notifications_at_start_and_byebye_at_stop() -> None:
         ssdp = Ssdp([interface])
         with listener:
             await ssdp.start()
-            heard = await _receive(listener, 0.8)
+            heard = await datagrams(listener, 0.8)
             await ssdp.stop()
-            heard += await _receive(listener, 0.3)
+            heard += await datagrams(listener, 0.3)
         return [ssdp_headers(d) for d in heard]
 
     heard = anyio.run(main)
@@ -245,7 +234,7 @@ def test_nothing_is_answered_once_closed() -> None:
         interface.close()
         with _client() as client:
             client.sendto(_search("ssdp:all", mx=None), ("127.0.0.1", port))
-            assert await _receive(client, QUIET_S) == []
+            assert await datagrams(client, QUIET_S) == []
 
     _run(scenario)
 
